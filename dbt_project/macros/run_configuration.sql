@@ -1,0 +1,26 @@
+{#- Run configuration shared by every model. The run_date is the Dagster
+    partition; without it (an analyst's plain `dbt build`) it is today in the
+    plant's time zone, the same default the daily schedule uses. -#}
+
+{% macro pst_run_date_str() -%}
+  {%- set explicit = var('run_date', none) -%}
+  {%- if explicit -%}
+    {{ return(explicit | string) }}
+  {%- endif -%}
+  {%- set tz = modules.pytz.timezone(env_var('PST_PLANT_TIMEZONE', 'America/Chicago')) -%}
+  {{ return(modules.datetime.datetime.now(tz).date().isoformat()) }}
+{%- endmacro %}
+
+{% macro pst_run_date() -%}
+  cast('{{ pst_run_date_str() }}' as date)
+{%- endmacro %}
+
+{% macro pst_horizon_days() -%}{{ return(var('horizon_days') | int) }}{%- endmacro %}
+{% macro pst_demand_window_days() -%}{{ return(var('demand_window_days') | int) }}{%- endmacro %}
+{% macro pst_line_rounding_increment() -%}{{ return(var('line_rounding_increment') | string) }}{%- endmacro %}
+
+{#- Schema names are used as written (stg, stg2, dwh) on every target:
+    the legacy tables are addressed as stg2.* and dwh.* by their readers. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+  {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}

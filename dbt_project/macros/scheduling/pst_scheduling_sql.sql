@@ -1,0 +1,81 @@
+{#- Portable SQL building blocks for the scheduling models (PostgreSQL and Redshift).
+
+    Arithmetic policy (scheduling.md section 4 "use exact numeric arithmetic"):
+    * every quantity is stored as pst_qty_type() = numeric(38,12);
+    * additions, subtractions and the products of the rules are exact at that
+      scale for inputs with <= 6 decimals each (Redshift: the product of two
+      (38,12) operands is (38,24), 14 integer digits, then cast back);
+    * the only inexact operation is division (avg_demand, days_of_supply,
+      need_units, need/rate, x/R), done by pst_div(): >= 16 significant digits
+      on PostgreSQL, >= 23 decimals on Redshift, then rounded to 12 decimals.
+      The rules' 1e-9 guards absorb that noise; thresholds that can be
+      evaluated without dividing (candidate, reactive class, excess) are
+      evaluated exactly by cross-multiplying.
+-#}
+
+{% macro pst_qty_type() -%}numeric(38,12){%- endmacro %}
+
+{% macro pst_qty(expr) -%}cast({{ expr }} as {{ pst_qty_type() }}){%- endmacro %}
+
+{#- Tolerances of scheduling.md section 4, as exact numeric literals (a bare 1e-9
+    would be a float on Redshift). -#}
+{% macro pst_eps_need() -%}cast(0.000001 as {{ pst_qty_type() }}){%- endmacro %}
+{% macro pst_eps_step() -%}cast(0.000000001 as {{ pst_qty_type() }}){%- endmacro %}
+
+{#- R as an exact numeric literal. -#}
+{% macro pst_r() -%}cast({{ pst_line_rounding_increment() }} as {{ pst_qty_type() }}){%- endmacro %}
+
+{#- numerator / denominator, exact to well beyond the 1e-9 guards. -#}
+{% macro pst_div(numerator, denominator) -%}
+  {{ return(adapter.dispatch('pst_div')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__pst_div(numerator, denominator) -%}
+  {#- Redshift: (38,12) / (20,10) -> scale max(4, 12+20-10+1) = 23, so up to 15
+      integer digits in the quotient and no precision overflow. -#}
+  (cast({{ numerator }} as numeric(38,12)) / cast({{ denominator }} as numeric(20,10)))
+{%- endmacro %}
+
+{% macro postgres__pst_div(numerator, denominator) -%}
+  {#- PostgreSQL numeric division keeps >= 16 significant digits (20 for 1/7). -#}
+  (cast({{ numerator }} as numeric) / cast({{ denominator }} as numeric))
+{%- endmacro %}
+
+{#- item_id ascending "in byte order" (scheduling.md section 4): PostgreSQL needs
+    COLLATE "C"; Redshift compares bytes already. -#}
+{% macro pst_byte_order(expr) -%}
+  {{ return(adapter.dispatch('pst_byte_order')(expr)) }}
+{%- endmacro %}
+
+{% macro default__pst_byte_order(expr) -%}{{ expr }}{%- endmacro %}
+
+{% macro postgres__pst_byte_order(expr) -%}{{ expr }} collate "C"{%- endmacro %}
+
+{#- Dates of the run, computed at compile time from the run_date (a constant of
+    the invocation), so the SQL carries plain date literals on every dialect. -#}
+{% macro pst_date_literal(offset_days=0) -%}
+  {%- set d = modules.datetime.date.fromisoformat(pst_run_date_str()) + modules.datetime.timedelta(days=offset_days) -%}
+  cast('{{ d.isoformat() }}' as date)
+{%- endmacro %}
+
+{#- A derived table of the days run_date + 1 ... run_date + n_days:
+    plan_day (1-based), dt, iso_dow (1 = Monday). -#}
+{% macro pst_run_days(n_days) -%}
+  {%- set run_date = modules.datetime.date.fromisoformat(pst_run_date_str()) -%}
+  {%- for k in range(1, n_days + 1) -%}
+    {%- set d = run_date + modules.datetime.timedelta(days=k) %}
+    select {{ k }} as plan_day, cast('{{ d.isoformat() }}' as date) as dt, {{ d.isoweekday() }} as iso_dow
+    {%- if not loop.last %} union all{% endif %}
+  {%- endfor %}
+{%- endmacro %}
+
+{#- Incremental QA/fact tables: a run replaces its own run_date rows, also when it
+    produces no rows at all (dbt's delete+insert alone only deletes the keys it
+    inserts). Used as a pre_hook; inside the model's transaction. -#}
+{% macro pst_delete_current_run_date() -%}
+  {%- if is_incremental() -%}
+    delete from {{ this }} where run_date = {{ pst_run_date() }}
+  {%- else -%}
+    select 1
+  {%- endif -%}
+{%- endmacro %}

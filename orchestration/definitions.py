@@ -1,0 +1,35 @@
+"""The Dagster code location of the Production Scheduling Tool."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from dagster import Definitions
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.dbt import production_schedule_dbt_models
+from orchestration.assets.sources import source_assets
+from orchestration.dbt_project_def import dbt_project
+from orchestration.jobs import daily_schedule, production_schedule_job
+from orchestration.resources import LocalFormSources, SchedulingParameters, WarehouseResource
+
+
+def _dbt_executable() -> str:
+    """dbt of this environment even when it is not on PATH (e.g. .venv/bin/python -m ...)."""
+    beside_python = Path(sys.executable).with_name("dbt")
+    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
+
+
+defs = Definitions(
+    assets=[*source_assets, production_schedule_dbt_models],
+    jobs=[production_schedule_job],
+    schedules=[daily_schedule()],
+    resources={
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable()),
+        "warehouse": WarehouseResource(),
+        "local_sources": LocalFormSources(),
+        "scheduling": SchedulingParameters(),
+    },
+)

@@ -1,0 +1,88 @@
+"""`python -m orchestration.run [--run-date YYYY-MM-DD]`: what `make run` does.
+
+Materializes one run_date partition of the daily job through Dagster (in
+process, recorded in DAGSTER_HOME so the UI shows it), then prints a short
+summary. Exits non-zero when the run fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+
+from orchestration import settings
+
+
+def prepare_environment() -> None:
+    """Local Dagster instance (SQLite in DAGSTER_HOME) with telemetry off."""
+    home = settings.pst_home() / "dagster_home"
+    os.environ.setdefault("DAGSTER_HOME", str(home))
+    home = settings.Path(os.environ["DAGSTER_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("telemetry:\n  enabled: false\n")
+
+
+def ensure_local_data() -> None:
+    """Generate the sample when no PST_LOCAL_DATA_DIR is given and none exists yet."""
+    if os.environ.get("PST_LOCAL_DATA_DIR"):
+        return
+    sample = settings.default_sample_dir()
+    if not (sample / "forecasts.csv").exists():
+        from orchestration.sample_data.generate import generate_sample  # noqa: PLC0415
+
+        print(f"generating the sample data in {sample} ...", flush=True)
+        generate_sample(sample)
+
+
+def ensure_dbt_manifest() -> None:
+    """Re-parse the dbt project when a model, macro or test changed since the last parse."""
+    from orchestration.manifest import manifest_is_stale, parse_dbt_project  # noqa: PLC0415
+
+    if manifest_is_stale():
+        print("parsing the dbt project ...", flush=True)
+        parse_dbt_project()
+
+
+def _log_level() -> str:
+    """The console shows INFO by default (PST_LOG_LEVEL=DEBUG for every Dagster event)."""
+    return os.environ.get("PST_LOG_LEVEL", "INFO").upper()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make run")
+    parser.add_argument("--run-date", type=date.fromisoformat, default=None,
+                        help="partition to materialize (default: today in the plant's time zone)")
+    args = parser.parse_args(argv)
+    run_date = args.run_date or settings.plant_today()
+
+    prepare_environment()
+    ensure_local_data()
+    ensure_dbt_manifest()
+
+    from dagster import DagsterInstance  # noqa: PLC0415 - after DAGSTER_HOME is set
+
+    from orchestration.definitions import defs  # noqa: PLC0415
+    from orchestration.summary import print_failure, print_summary  # noqa: PLC0415
+
+    started = time.monotonic()
+    job = defs.resolve_job_def("production_schedule_job")
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            partition_key=run_date.isoformat(), instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": _log_level()}}}},
+        )
+    elapsed = time.monotonic() - started
+    if not result.success:
+        print_failure(result, run_date)
+        return 1
+    print_summary(run_date, elapsed, result.run_id)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

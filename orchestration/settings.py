@@ -1,0 +1,46 @@
+"""Environment-driven settings, read when asked for (never at import time).
+
+Reading lazily lets tests and `make run` set the environment before anything
+resolves it, and keeps the Dagster definitions importable with no env at all.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+DEFAULT_PLANT_TIMEZONE = "America/Chicago"
+
+
+def pst_home() -> Path:
+    """Git-ignored folder for local state: warehouse data, sample, Dagster home."""
+    return Path(os.environ.get("PST_HOME", PROJECT_ROOT / ".pst")).resolve()
+
+
+def plant_timezone() -> str:
+    return os.environ.get("PST_PLANT_TIMEZONE", DEFAULT_PLANT_TIMEZONE)
+
+
+def plant_today() -> date:
+    """The normal daily run is run_date = today in the plant's time zone."""
+    return datetime.now(ZoneInfo(plant_timezone())).date()
+
+
+def database_url() -> str | None:
+    """An external PostgreSQL for everything, or None for the embedded one."""
+    return os.environ.get("PST_DATABASE_URL") or None
+
+
+def default_sample_dir() -> Path:
+    return pst_home() / "sample"
+
+
+def local_data_dir() -> Path:
+    """Directory in the local form of sources.md (the generated sample by default)."""
+    configured = os.environ.get("PST_LOCAL_DATA_DIR")
+    return Path(configured).resolve() if configured else default_sample_dir()

@@ -1,0 +1,143 @@
+"""Write landed rows to the warehouse: DDL, partition replacement, bulk insert.
+
+One code path for every source form (local CSV, Google Sheets, Supplybuy):
+only the fetch differs. Re-landing a partition deletes that partition's rows
+and inserts the new ones in one transaction, so a re-run is idempotent.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from typing import Iterable, Sequence
+
+from psycopg2 import sql
+
+from orchestration.sources import specs
+from orchestration.sources.tabular import LandingRow
+
+TEXT = sql.SQL("varchar(65535)")  # Redshift's `text` would silently mean varchar(256)
+_META = [
+    ("_extra_columns", TEXT),
+    ("_row_number", sql.SQL("integer")),
+    ("_snapshot_dt", sql.SQL("date")),
+    ("_loaded_at", sql.SQL("timestamptz")),
+]
+
+
+def _table(qualified: tuple[str, str]) -> sql.Composed:
+    return sql.Identifier(*qualified)
+
+
+def _create(cur, qualified: tuple[str, str], columns: Sequence[tuple[str, sql.Composable]]) -> None:
+    cur.execute(sql.SQL("create schema if not exists {}").format(sql.Identifier(qualified[0])))
+    cur.execute(
+        sql.SQL("create table if not exists {} ({})").format(
+            _table(qualified),
+            sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(n), t) for n, t in columns),
+        )
+    )
+
+
+def _copy_text_rows(cur, qualified, columns, rows: Iterable[Sequence]) -> int:
+    """COPY where NULL is written as \\N so that empty strings survive as ''."""
+    buffer, count = io.StringIO(), 0
+    statement = sql.SQL("copy {} ({}) from stdin with (format text)").format(
+        _table(qualified), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+
+    def escape(value) -> str:
+        if value is None:
+            return "\\N"
+        text = value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+        return (text.replace("\\", "\\\\").replace("\t", "\\t")
+                .replace("\n", "\\n").replace("\r", "\\r"))
+
+    def flush() -> None:
+        buffer.seek(0)
+        cur.copy_expert(statement.as_string(cur), buffer)
+        buffer.seek(0)
+        buffer.truncate()
+
+    for row in rows:
+        buffer.write("\t".join(escape(v) for v in row) + "\n")
+        count += 1
+        if count % 200_000 == 0:
+            flush()
+    flush()
+    return count
+
+
+def land_sheet_tab(conn, tab: specs.SheetTab, rows: Sequence[LandingRow],
+                   snapshot_dt: date, loaded_at: datetime) -> int:
+    """Replace the tab's snapshot `snapshot_dt` with these rows (all cells as text)."""
+    columns = list(tab.required_columns)
+    with conn.cursor() as cur:
+        _create(cur, tab.raw_table, [(c, TEXT) for c in columns] + _META)
+        cur.execute(sql.SQL("delete from {} where _snapshot_dt = %s").format(_table(tab.raw_table)),
+                    (snapshot_dt,))
+        return _copy_text_rows(
+            cur, tab.raw_table, columns + [n for n, _ in _META],
+            ((*r.cells, r.extra_json, r.row_number, snapshot_dt, loaded_at) for r in rows),
+        )
+
+
+FORECAST_RAW_COLUMNS = [*specs.FORECAST_COLUMNS, "updated_at"]
+
+
+def ensure_forecast_table(cur) -> None:
+    _create(cur, specs.FORECAST_RAW_TABLE,
+            [(c, TEXT) for c in FORECAST_RAW_COLUMNS]
+            + [("_row_number", sql.SQL("integer")), ("snapshot_dt", sql.SQL("date")),
+               ("_loaded_at", sql.SQL("timestamptz"))])
+
+
+def land_forecasts(conn, records: Iterable[Sequence], snapshot_dt: date, loaded_at: datetime) -> int:
+    """Replace the pull of `snapshot_dt`; records are (item_id, dc, forecast_date,
+    forecast_units, updated_at, row_number) as text."""
+    with conn.cursor() as cur:
+        ensure_forecast_table(cur)
+        cur.execute(sql.SQL("delete from {} where snapshot_dt = %s").format(
+            _table(specs.FORECAST_RAW_TABLE)), (snapshot_dt,))
+        return _copy_text_rows(
+            cur, specs.FORECAST_RAW_TABLE,
+            FORECAST_RAW_COLUMNS + ["_row_number", "snapshot_dt", "_loaded_at"],
+            ((*r[:5], r[5], snapshot_dt, loaded_at) for r in records),
+        )
+
+
+def ensure_inventory_tables(cur) -> None:
+    """erp.inventory_snapshot is the ERP's table in production; create it locally."""
+    _create(cur, specs.INVENTORY_TABLE, [
+        ("item_id", sql.SQL("varchar(256)")), ("distribution_center", sql.SQL("varchar(256)")),
+        ("snapshot_dt", sql.SQL("date")), ("on_hand_units", sql.SQL("numeric(18,4)")),
+    ])
+    _create(cur, specs.INVENTORY_REJECTS_TABLE, [
+        ("run_date", sql.SQL("date")), ("_row_number", sql.SQL("integer")),
+        *[(c, TEXT) for c in specs.INVENTORY_COLUMNS],
+        ("reason", TEXT), ("_loaded_at", sql.SQL("timestamptz")),
+    ])
+
+
+def land_inventory(conn, valid: Sequence[tuple], rejects: Sequence[tuple],
+                   run_date: date, loaded_at: datetime) -> tuple[int, int]:
+    """Local form only: the file is the ERP's truth for every snapshot_dt it holds.
+
+    valid rows are (item_id, dc, snapshot_dt, on_hand_units); rejects are
+    (row_number, item_id, dc, snapshot_dt, on_hand_units, reason), kept per run_date.
+    """
+    snapshot_dates = sorted({row[2] for row in valid})
+    with conn.cursor() as cur:
+        ensure_inventory_tables(cur)
+        if snapshot_dates:
+            cur.execute(sql.SQL("delete from {} where snapshot_dt = any(%s)").format(
+                _table(specs.INVENTORY_TABLE)), (snapshot_dates,))
+        cur.execute(sql.SQL("delete from {} where run_date = %s").format(
+            _table(specs.INVENTORY_REJECTS_TABLE)), (run_date,))
+        n_valid = _copy_text_rows(cur, specs.INVENTORY_TABLE, list(specs.INVENTORY_COLUMNS), valid)
+        n_rejects = _copy_text_rows(
+            cur, specs.INVENTORY_REJECTS_TABLE,
+            ["run_date", "_row_number", *specs.INVENTORY_COLUMNS, "reason", "_loaded_at"],
+            ((run_date, *r, loaded_at) for r in rejects),
+        )
+    return n_valid, n_rejects

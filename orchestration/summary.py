@@ -1,0 +1,81 @@
+"""What `make run` prints: rows per table for the run_date, and where to look."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from psycopg2 import sql
+
+from orchestration.warehouse import connect, ensure_warehouse
+
+# (schema, table, column that holds the run_date / snapshot date)
+SUMMARY_TABLES = [
+    ("raw", "sheets_staffing", "_snapshot_dt"),
+    ("raw", "sheets_staffing_defaults", "_snapshot_dt"),
+    ("raw", "sheets_items", "_snapshot_dt"),
+    ("raw", "sheets_dc_mapping", "_snapshot_dt"),
+    ("raw", "supplybuy_forecasts", "snapshot_dt"),
+    ("erp", "inventory_snapshot", None),
+    ("stg2", "ps_staffing_by_dt", None),
+    ("stg2", "ps_fact_manufacturing_need", None),
+    ("stg2", "ps_qa_inputs", "run_date"),
+    ("stg2", "ps_qa_missing_inputs", "run_date"),
+    ("stg2", "production_capacity_alerting", "run_date"),
+    ("stg2", "ps_fps_errors", "run_date"),
+    ("dwh", "fact_production_schedule", "run_date"),
+]
+
+
+def table_counts(run_date: date) -> list[tuple[str, int | None]]:
+    """Row count of each summary table for run_date (None when the table is absent)."""
+    counts = []
+    with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
+        for schema, table, date_column in SUMMARY_TABLES:
+            cur.execute("select to_regclass(%s) is not null", (f"{schema}.{table}",))
+            if not cur.fetchone()[0]:
+                counts.append((f"{schema}.{table}", None))
+                continue
+            query = sql.SQL("select count(*) from {}").format(sql.Identifier(schema, table))
+            params: tuple = ()
+            if date_column:
+                query += sql.SQL(" where {} = %s").format(sql.Identifier(date_column))
+                params = (run_date,)
+            cur.execute(query, params)
+            counts.append((f"{schema}.{table}", cur.fetchone()[0]))
+    return counts
+
+
+def tomorrow_rows(run_date: date) -> int | None:
+    with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
+        cur.execute("select to_regclass('dwh.fact_production_schedule') is not null")
+        if not cur.fetchone()[0]:
+            return None
+        cur.execute("select count(*) from dwh.fact_production_schedule "
+                    "where run_date = %s and is_tomorrow_production_schedule = 1", (run_date,))
+        return cur.fetchone()[0]
+
+
+def print_summary(run_date: date, elapsed_seconds: float, run_id: str) -> None:
+    target = ensure_warehouse()
+    print(f"\nProduction schedule for run_date {run_date} built in {elapsed_seconds:.1f} s "
+          f"(Dagster run {run_id}).")
+    print(f"Warehouse: {target.describe()}\n")
+    for name, count in table_counts(run_date):
+        print(f"  {name:38s} {'(not built)' if count is None else f'{count:>9,d}'}")
+    tomorrow = tomorrow_rows(run_date)
+    if tomorrow is not None:
+        print(f"\n  tomorrow's schedule (fps_dt = run_date + 1): {tomorrow:,d} rows")
+    print("\nWhere to look: `make dev` opens the Dagster UI on http://127.0.0.1:3000; "
+          "`eval \"$(make -s warehouse-env)\"` then `psql` or `dbt` in dbt_project/.")
+
+
+def print_failure(result, run_date: date) -> None:
+    print(f"\nThe run for run_date {run_date} FAILED (Dagster run {result.run_id}).")
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.step_failure_data.error
+            message = error.message.strip() if error else "unknown error"
+            cause = error.cause.message.strip() if error and error.cause else ""
+            print(f"  step {event.step_key}: {message}")
+            if cause:
+                print(f"    caused by: {cause}")

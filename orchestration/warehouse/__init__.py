@@ -1,0 +1,5 @@
+"""The warehouse the platform writes to: embedded PostgreSQL or PST_DATABASE_URL."""
+
+from orchestration.warehouse.connection import WarehouseTarget, connect, ensure_warehouse
+
+__all__ = ["WarehouseTarget", "connect", "ensure_warehouse"]

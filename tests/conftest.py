@@ -1,0 +1,48 @@
+"""Test isolation: every session gets its own PST_HOME (embedded warehouse,
+Dagster home, sample), so tests never touch a developer's .pst/ data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+_SESSION_HOME = None
+
+
+def pytest_configure(config):
+    global _SESSION_HOME
+    import tempfile
+
+    _SESSION_HOME = Path(tempfile.mkdtemp(prefix="pst-test-"))
+    os.environ["PST_HOME"] = str(_SESSION_HOME)
+    os.environ["DAGSTER_HOME"] = str(_SESSION_HOME / "dagster_home")
+    (_SESSION_HOME / "dagster_home").mkdir(parents=True, exist_ok=True)
+    (_SESSION_HOME / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    os.environ.pop("PST_DATABASE_URL", None)
+    os.environ.pop("PST_LOCAL_DATA_DIR", None)
+    os.environ.setdefault("SODA_CORE_TELEMETRY_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def pst_home() -> Path:
+    return _SESSION_HOME
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest() -> Path:
+    """A manifest for the current dbt files (what `make run` / prepare-and-package build)."""
+    from orchestration.manifest import manifest_is_stale, manifest_path, parse_dbt_project
+
+    if manifest_is_stale():
+        parse_dbt_project()
+    return manifest_path()
+
+
+@pytest.fixture(scope="session")
+def warehouse(pst_home):
+    """The session's embedded warehouse (stopped when the session ends)."""
+    from orchestration.warehouse import ensure_warehouse
+
+    return ensure_warehouse()

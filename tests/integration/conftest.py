@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+RUN_DATE = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def sample_dir(pst_home) -> Path:
+    """The platform's own sample, over a window that covers the test run_dates."""
+    from orchestration.sample_data.generate import generate_sample
+
+    out = pst_home / "test-sample"
+    if not (out / "forecasts.csv").exists():
+        generate_sample(out, scale=1, start=date(2026, 10, 1), end=date(2027, 1, 31))
+    return out
+
+
+@pytest.fixture
+def data_copy(sample_dir, tmp_path) -> Path:
+    """A private copy of the sample a test may damage."""
+    target = tmp_path / "data"
+    shutil.copytree(sample_dir, target)
+    return target
+
+
+@contextmanager
+def environment(**values):
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update({k: str(v) for k, v in values.items() if v is not None})
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_partition(run_date: date, data_dir: Path, capsys=None, **env) -> int:
+    """`make run RUN_DATE=...` in process: the same entry point, same code path."""
+    from orchestration.run import main
+
+    with environment(PST_LOCAL_DATA_DIR=str(data_dir), **env):
+        return main(["--run-date", run_date.isoformat()])

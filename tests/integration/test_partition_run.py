@@ -1,0 +1,123 @@
+"""A partition materialized end to end on the embedded warehouse, through Dagster and dbt."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+
+import psycopg2
+import pytest
+
+from orchestration.sources import text_rules
+from orchestration.summary import table_counts
+from orchestration.warehouse import connect, ensure_warehouse
+from tests.integration.conftest import RUN_DATE, environment, run_partition
+
+pytestmark = pytest.mark.integration
+
+
+def query(sql_text: str, params=()):
+    with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
+        cur.execute(sql_text, params)
+        return cur.fetchall()
+
+
+def read_csv(path):
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_rerunning_a_partition_is_idempotent(sample_dir, dbt_manifest):
+    assert run_partition(RUN_DATE, sample_dir) == 0
+    first = table_counts(RUN_DATE)
+    assert run_partition(RUN_DATE, sample_dir) == 0
+    second = table_counts(RUN_DATE)
+    assert first == second
+    counts = dict(first)
+    assert counts["raw.sheets_items"] == len(read_csv(sample_dir / "items.csv"))
+    assert counts["dwh.fact_production_schedule"] > 0
+
+
+def test_typed_staging_matches_the_csv(sample_dir, dbt_manifest):
+    assert run_partition(RUN_DATE, sample_dir) == 0
+    expected = {}
+    for row_number, row in enumerate(read_csv(sample_dir / "items.csv"), start=2):
+        expected[row_number] = (
+            row["item_id"].strip(),
+            text_rules.parse_bool(row["is_automated"]),
+            text_rules.parse_number(row["units_per_line_day"]),
+            text_rules.parse_number(row["changeover_lines"]),
+            text_rules.parse_bool(row["is_active"]),
+        )
+    actual = {
+        r[0]: (r[1], r[2], r[3], r[4], r[5])
+        for r in query("select _row_number, item_id, is_automated, units_per_line_day, "
+                       "changeover_lines, is_active from stg.stg_sheets__items")
+    }
+    assert actual.keys() == expected.keys()
+    for row_number, (item_id, automated, rate, changeover, active) in expected.items():
+        got = actual[row_number]
+        assert got[0] == item_id and got[1] == automated and got[4] == active
+        assert Decimal(got[2]) == rate and Decimal(got[3]) == changeover
+
+    staffing = {
+        r[0]: (r[1], r[2])
+        for r in query("select _row_number, dt, lines_staffed from stg.stg_sheets__staffing")
+    }
+    for row_number, row in enumerate(read_csv(sample_dir / "staffing.csv"), start=2):
+        assert staffing[row_number] == (text_rules.parse_date(row["dt"]),
+                                        text_rules.parse_number(row["lines_staffed"]))
+
+
+def test_a_missing_required_column_fails_naming_file_and_column(data_copy, dbt_manifest, capsys):
+    rows = read_csv(data_copy / "staffing.csv")
+    with (data_copy / "staffing.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["manufacturing_location", "line_type", "dt"],
+                                extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert run_partition(date(2026, 11, 20), data_copy) == 1
+    output = capsys.readouterr().out
+    assert "staffing.csv" in output and "'lines_staffed'" in output
+
+
+def test_bad_cells_are_kept_and_reported_not_fatal(data_copy, dbt_manifest):
+    run_date = date(2026, 11, 21)
+    rows = read_csv(data_copy / "items.csv")
+    rows[0]["units_per_line_day"] = "12,34"  # rejected by the text rules: code 8
+    bad_item = rows[0]["item_id"].strip()
+    with (data_copy / "items.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0].keys()))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert run_partition(run_date, data_copy) == 0
+    assert query("select units_per_line_day from raw.sheets_items "
+                 "where _snapshot_dt = %s and _row_number = 2", (run_date,)) == [("12,34",)]
+    findings = query("select code, source, row_number from stg2.ps_qa_inputs "
+                     "where run_date = %s and source = 'items'", (run_date,))
+    assert ("8", "items", 2) in findings
+    assert query("select count(*) from dwh.fact_production_schedule "
+                 "where run_date = %s and item_id = %s", (run_date, bad_item)) == [(0,)]
+
+
+def test_database_url_selects_another_server_for_everything(sample_dir, dbt_manifest, tmp_path):
+    """PST_DATABASE_URL + PST_LOCAL_DATA_DIR: that directory, that server, that partition."""
+    import pgserver
+
+    other = pgserver.get_server(tmp_path / "other-pg", cleanup_mode="stop")
+    url = other.get_uri()
+    try:
+        with environment(PST_DATABASE_URL=url):
+            assert run_partition(RUN_DATE, sample_dir) == 0
+        conn = psycopg2.connect(url)
+        with conn, conn.cursor() as cur:
+            cur.execute("select count(*) from dwh.fact_production_schedule where run_date = %s",
+                        (RUN_DATE,))
+            assert cur.fetchone()[0] > 0
+            cur.execute("select count(distinct _snapshot_dt) from raw.sheets_items")
+            assert cur.fetchone()[0] == 1
+        conn.close()
+    finally:
+        ensure_warehouse()  # back to the session's embedded warehouse for later tests
+        other.cleanup()
