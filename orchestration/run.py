@@ -29,14 +29,9 @@ def prepare_environment() -> None:
 
 def ensure_local_data() -> None:
     """Generate the sample when no PST_LOCAL_DATA_DIR is given and none exists yet."""
-    if os.environ.get("PST_LOCAL_DATA_DIR"):
-        return
-    sample = settings.default_sample_dir()
-    if not (sample / "forecasts.csv").exists():
-        from orchestration.sample_data.generate import generate_sample  # noqa: PLC0415
+    from orchestration.resources.local_form import ensure_default_sample  # noqa: PLC0415
 
-        print(f"generating the sample data in {sample} ...", flush=True)
-        generate_sample(sample)
+    ensure_default_sample()
 
 
 def ensure_dbt_manifest() -> None:

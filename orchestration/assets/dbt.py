@@ -3,7 +3,7 @@
 
 from typing import Any, Mapping, Optional
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
 from dagster_dbt import (
     DagsterDbtTranslator,
     DagsterDbtTranslatorSettings,
@@ -58,6 +58,8 @@ translator = ProductionSchedulingTranslator(
     project=dbt_project,
     partitions_def=daily_run_dates,
     dagster_dbt_translator=translator,
+    # The models are built for one run_date at a time: a backfill is one run per partition.
+    backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
 )
 def production_schedule_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource,
                                    warehouse: WarehouseResource,

@@ -6,13 +6,22 @@ Re-materializing a partition replaces that partition's rows only.
 
 from datetime import datetime, timezone
 
-from dagster import AssetExecutionContext, AssetsDefinition, MaterializeResult, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetSpec,
+    AssetsDefinition,
+    BackfillPolicy,
+    MaterializeResult,
+    asset,
+    multi_asset,
+)
 
 from orchestration.partitions import daily_run_dates, run_date_of
 from orchestration.resources import LocalFormSources, SchedulingParameters, WarehouseResource
 from orchestration.sources import landing, specs
 
 SOURCES_GROUP = "sources"
+ONE_RUN_DATE_PER_RUN = BackfillPolicy.multi_run(max_partitions_per_run=1)
 
 
 def build_sheet_tab_asset(tab: specs.SheetTab) -> AssetsDefinition:
@@ -23,6 +32,7 @@ def build_sheet_tab_asset(tab: specs.SheetTab) -> AssetsDefinition:
         key_prefix=[schema],
         group_name=SOURCES_GROUP,
         partitions_def=daily_run_dates,
+    backfill_policy=ONE_RUN_DATE_PER_RUN,
         kinds={"googlesheets", "postgres"},
         description=f"Sheet tab '{tab.name}' as typed in (all cells text), snapshot = run_date.",
     )
@@ -51,6 +61,7 @@ sheet_tab_assets = [build_sheet_tab_asset(tab) for tab in specs.SHEET_TABS.value
     key_prefix=["raw"],
     group_name=SOURCES_GROUP,
     partitions_def=daily_run_dates,
+    backfill_policy=ONE_RUN_DATE_PER_RUN,
     kinds={"api", "postgres"},
     description="The Supplybuy pull of run_date: forecast dates run_date+1 .. run_date+H+W-1.",
 )
@@ -66,16 +77,21 @@ def supplybuy_forecasts(context: AssetExecutionContext, warehouse: WarehouseReso
                                        "snapshot_dt": run_date.isoformat()})
 
 
-@asset(
-    key_prefix=["erp"],
+@multi_asset(
+    specs=[
+        AssetSpec(["erp", "inventory_snapshot"], kinds={"postgres"},
+                  description="ERP inventory. Production: maintained by the ERP (read only). "
+                              "Local form: inventory_snapshot.csv loaded here."),
+        AssetSpec(["raw", "erp_inventory_snapshot_rejects"], kinds={"postgres"},
+                  description="Rows of inventory_snapshot.csv that could not be typed "
+                              "(reported as QA code 7), kept per run_date."),
+    ],
     group_name=SOURCES_GROUP,
     partitions_def=daily_run_dates,
-    kinds={"postgres"},
-    description="ERP inventory. Production: maintained by the ERP (read only). "
-                "Local form: inventory_snapshot.csv loaded here; untypeable rows kept as rejects.",
+    backfill_policy=ONE_RUN_DATE_PER_RUN,
 )
 def inventory_snapshot(context: AssetExecutionContext, warehouse: WarehouseResource,
-                       local_sources: LocalFormSources) -> MaterializeResult:
+                       local_sources: LocalFormSources):
     run_date = run_date_of(context)
     valid, rejects = local_sources.inventory_rows()
     with warehouse.connection() as conn:
@@ -84,7 +100,10 @@ def inventory_snapshot(context: AssetExecutionContext, warehouse: WarehouseResou
     if rejected:
         context.log.warning(f"inventory_snapshot.csv: {rejected} row(s) could not be typed "
                             "(kept in raw.erp_inventory_snapshot_rejects, reported as QA code 7)")
-    return MaterializeResult(metadata={"dagster/row_count": landed, "rejected_rows": rejected})
+    yield MaterializeResult(asset_key=["erp", "inventory_snapshot"],
+                            metadata={"dagster/row_count": landed})
+    yield MaterializeResult(asset_key=["raw", "erp_inventory_snapshot_rejects"],
+                            metadata={"dagster/row_count": rejected})
 
 
 source_assets = [*sheet_tab_assets, supplybuy_forecasts, inventory_snapshot]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +12,25 @@ from dagster import ConfigurableResource
 from orchestration import settings
 from orchestration.sources import local_files, specs
 from orchestration.sources.tabular import LandingRow
+
+
+def ensure_default_sample() -> None:
+    """Without PST_LOCAL_DATA_DIR the platform runs on its generated sample:
+    create it on first use (make run, dagster dev, or a container)."""
+    if settings.local_data_dir() != settings.default_sample_dir():
+        return
+    sample = settings.default_sample_dir()
+    if (sample / specs.FORECAST_CSV).exists():
+        return
+    from orchestration.sample_data.generate import generate_sample  # noqa: PLC0415
+
+    # Parallel steps may all get here: each writes its own folder, the first rename wins.
+    scratch = sample.with_name(f"{sample.name}.tmp-{os.getpid()}")
+    generate_sample(scratch)
+    try:
+        scratch.rename(sample)
+    except OSError:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 class LocalFormSources(ConfigurableResource):
@@ -21,7 +42,10 @@ class LocalFormSources(ConfigurableResource):
     data_dir: str = ""
 
     def directory(self) -> Path:
-        return Path(self.data_dir).resolve() if self.data_dir else settings.local_data_dir()
+        if self.data_dir:
+            return Path(self.data_dir).resolve()
+        ensure_default_sample()
+        return settings.local_data_dir()
 
     def sheet_tab(self, tab: specs.SheetTab) -> tuple[list[str], list[LandingRow]]:
         return local_files.sheet_tab_rows(self.directory(), tab)

@@ -5,11 +5,21 @@ Writes `staffing.csv`, `staffing_defaults.csv`, `items.csv`, `dc_mapping.csv`,
 randomness comes from `random.Random` seeded from `seed` (one stream per file,
 so changing one file's recipe does not reshuffle the others), no wall clock.
 
-Shape (scale 1): 4 plants, 10 DCs, 10 pools (automated and manual line types),
-~300 item rows, daily forecasts with weekly and yearly seasonality, weekly
-inventory snapshots. Tuned with the reference scheduler so that a run with
-H=31, W=7, R=0.5 yields about 2,900 schedule rows with some capacity overflow.
-`scale` multiplies the items and the staffed lines, so row counts scale with it.
+Shape (scale 1): 4 plants, 10 DCs (each mapped to one plant), 10 pools
+(automated and manual line types), ~300 item rows (a few dual-sourced, a few
+inactive), staffing defaults per ISO weekday (fewer lines on weekends) plus
+explicit rows for holidays, overtime and maintenance, daily forecasts with
+weekly and yearly seasonality, and weekly inventory snapshots taken from a
+simple simulation of the plants. Sheet tabs carry the text variety people type
+(`11/23/2026`, `1,250`, `yes`, stray spaces, blank trailing rows) but no row
+that the text rules or the QA checks would reject.
+
+Tuned with the reference scheduler (tests/reference/scheduler.py): a run with
+H=31, W=7, R=0.5 yields about 2,900 schedule rows, all four schedule classes,
+and a few to ~20 % of tomorrow's candidates over capacity. `scale` N multiplies
+the items and the staffed lines by N: each line type becomes N numbered pools
+the size of the scale-1 pool, so row counts, class mix and overflow keep their
+shape (one big pool would absorb every peak and never overflow).
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from __future__ import annotations
 import csv
 import math
 import random
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -41,17 +52,27 @@ PLANTS = (
      (("AUTO-FILL", True), ("MANUAL-ASSY", False), ("MANUAL-KIT", False))),
 )
 WEEKDAY_DEMAND = (1.12, 1.06, 1.0, 1.02, 1.10, 0.92, 0.78)  # Monday .. Sunday
-# Staffed lines as a multiple of a pool's expected daily load, Monday .. Sunday.
-STAFFING_FACTOR = (1.25, 1.25, 1.25, 1.25, 1.20, 0.90, 0.60)
+# Staffed lines as a multiple of a pool's expected daily load, Monday .. Sunday,
+# for automated and for manual line types.
+STAFFING_FACTOR = {True: (1.20, 1.20, 1.20, 1.20, 1.15, 0.85, 0.75),
+                   False: (1.30, 1.30, 1.30, 1.30, 1.25, 1.00, 0.90)}
+
+
+def is_automated_line(line_type: str) -> bool:
+    """Automated line types are the AUTO-* ones (also their numbered copies at scale > 1)."""
+    return line_type.startswith("AUTO-")
+
 TUNING = {
     "demand_median": 120.0,     # units/day of an item over its DCs
     "demand_sigma": 0.8,        # lognormal spread between items
-    "rate_days_auto": (7, 14),  # one line-day produces this many days of demand
-    "rate_days_manual": (5, 10),
+    "rate_days_auto": (7.5, 15),  # one line-day produces this many days of demand
+    "rate_days_manual": (5.5, 11),
     "forecast_noise": 0.15,     # +-15 % day to day
-    "season_amplitude": 0.05,   # yearly, peak in late November
-    "inventory_short": 0.12,    # share of snapshots below safety stock
-    "inventory_excess": 0.10,   # share of snapshots well above target
+    "season_amplitude": 0.03,   # yearly cycle of demand
+    "season_peak_day": 200,     # day of the year with the most demand (mid-July)
+    "target_margin_manual": (0, 0, 1, 1, 2, 3),  # target - safety days, hand-planned items
+    "warmup_days": 28,          # simulated plant days before the first snapshot
+    "missed_runs": 0.05,        # share of simulated production runs that did not happen
 }
 
 ADJECTIVES = ("Classic", "Organic", "Sparkling", "Premium", "Lite", "Family", "Mini", "Zesty",
@@ -87,11 +108,18 @@ def _nice_rate(x: float) -> int:
     return max(step, int(round(x / step)) * step)
 
 
-def _site(rng: random.Random, item_id: str, name: str, plant, active: bool) -> ItemSite:
+def _site(rng: random.Random, item_id: str, name: str, plant, active: bool,
+          scale: int) -> ItemSite:
     location, _, dcs, line_types = plant
-    weights = [0.6 / sum(a for _, a in line_types) if auto else 0.4 / sum(not a for _, a in line_types)
+    n_auto = sum(auto for _, auto in line_types)
+    # 60 % of a plant's items run on its automated line types, 40 % on manual ones
+    weights = [0.6 / n_auto if auto else 0.4 / (len(line_types) - n_auto)
                for _, auto in line_types]
     line_type, line_auto = rng.choices(line_types, weights)[0]
+    if scale > 1:
+        # scale N runs N groups of lines of each type (AUTO-FILL-001 ...), each the size
+        # of the scale-1 pool, so the schedule keeps its shape and grows N-fold
+        line_type = f"{line_type}-{rng.randrange(scale) + 1:0{len(str(scale))}d}"
     # a few items on automated lines are still planned by hand
     is_automated = line_auto and rng.random() < 0.9
     demand = min(3000.0, max(4.0, rng.lognormvariate(math.log(TUNING["demand_median"]),
@@ -101,12 +129,13 @@ def _site(rng: random.Random, item_id: str, name: str, plant, active: bool) -> I
     changeover = rng.choice((0.25, 0.5, 0.5, 0.75, 1.0) if line_auto else (0.0, 0.25, 0.5))
     safety = rng.choice((2, 3, 3, 4, 5))
     # hand-planned items keep a thinner margin over safety stock
-    target = safety + rng.choice((2, 3, 4, 4, 5, 6) if is_automated else (0, 1, 1, 2, 3, 4))
+    margins = (2, 3, 4, 4, 5, 6) if is_automated else TUNING["target_margin_manual"]
+    target = safety + rng.choice(margins)
     sold_at = [dc for dc in dcs if rng.random() < 0.8] or [rng.choice(dcs)]
     shares = [rng.uniform(0.5, 1.5) for _ in sold_at]
-    dc_demand = tuple((dc, demand * s / sum(shares)) for dc, s in zip(sold_at, shares)) if active else ()
+    dc_demand = tuple((dc, demand * share / sum(shares)) for dc, share in zip(sold_at, shares))
     return ItemSite(item_id, name, location, line_type, is_automated, rate, changeover,
-                    safety, target, active, dc_demand)
+                    safety, target, active, dc_demand if active else ())
 
 
 def build_items(scale: int, seed: int) -> list[ItemSite]:
@@ -119,10 +148,10 @@ def build_items(scale: int, seed: int) -> list[ItemSite]:
         name = f"{rng.choice(ADJECTIVES)} {rng.choice(PRODUCTS)}, {rng.choice(SIZES)}"
         plant = rng.choices(PLANTS, [p[1] for p in PLANTS])[0]
         active = rng.random() > 0.03  # a few discontinued items, without demand
-        sites.append(_site(rng, item_id, name, plant, active))
+        sites.append(_site(rng, item_id, name, plant, active, scale))
         if active and rng.random() < 0.05:  # dual-sourced: also made at a second plant
             other = rng.choice([p for p in PLANTS if p is not plant])
-            sites.append(_site(rng, item_id, name, other, True))
+            sites.append(_site(rng, item_id, name, other, True, scale))
     return sites
 
 
@@ -140,7 +169,8 @@ def pool_loads(sites: list[ItemSite]) -> dict[tuple[str, str], float]:
         cycle = 1 + 0.25 * s.units_per_line_day / demand
         loads[key] = loads.get(key, 0.0) + demand / s.units_per_line_day \
             + (s.changeover_lines + 0.25) / cycle
-    return loads
+    # calibrated: the reference scheduler's mean required lines are ~0.75 of this estimate
+    return {key: 0.75 * load for key, load in loads.items()}
 
 
 # --------------------------------------------------------------------------- text variety
@@ -181,6 +211,11 @@ def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
 def _last_weekday(year: int, month: int, weekday: int) -> date:
     last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
     return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+# Share of the default lines staffed on a holiday: (manual, automated) line types.
+# Kept moderate so that the eve of a holiday does not trip capacity-overflow-high.
+HOLIDAY_CREW = defaultdict(lambda: (0.75, 0.8), christmas=(0.0, 0.5))
 
 
 def holidays(year: int) -> dict[date, str]:
@@ -228,25 +263,26 @@ def write_dc_mapping(out: Path, seed: int) -> int:
     return len(rows)
 
 
-def default_lines(loads, scale: int) -> dict[tuple[str, str, int], int]:
+def default_lines(loads) -> dict[tuple[str, str, int], int]:
     """Lines staffed per pool and ISO weekday: sized from the load, fewer on weekends."""
     lines = {}
     for (location, line_type), load in sorted(loads.items()):
+        factors = STAFFING_FACTOR[is_automated_line(line_type)]
         for dow in range(1, 8):
-            lines[(location, line_type, dow)] = max(scale, round(load * STAFFING_FACTOR[dow - 1]))
+            lines[(location, line_type, dow)] = max(1, round(load * factors[dow - 1]))
     return lines
 
 
-def write_staffing(out: Path, sites, scale: int, seed: int, start: date, end: date):
-    """staffing_defaults.csv and staffing.csv (explicit overrides: holidays, overtime, maintenance)."""
+def write_staffing(out: Path, sites, seed: int, start: date, end: date):
+    """staffing_defaults.csv, and staffing.csv with explicit overrides (holidays,
+    overtime, maintenance). Returns the row counts of both."""
     rng = random.Random(f"{seed}:staffing")
-    defaults = default_lines(pool_loads(sites), scale)
+    defaults = default_lines(pool_loads(sites))
     handle, w = _writer(out / "staffing_defaults.csv", TAB_COLUMNS["staffing_defaults"])
     with handle:
         for (location, line_type, dow), n in defaults.items():
             w.writerow([_pad(rng, location), _pad(rng, line_type), str(dow), _fmt_number(rng, n)])
     pools = sorted({(loc, lt) for loc, lt, _ in defaults})
-    automated = {lt for plant in PLANTS for lt, auto in plant[3] if auto}
     days = {d: name for year in range(start.year, end.year + 1)
             for d, name in holidays(year).items() if start <= d <= end}
     overrides = 0
@@ -255,8 +291,8 @@ def write_staffing(out: Path, sites, scale: int, seed: int, start: date, end: da
         for d in _dates(start, end):
             for location, line_type in pools:
                 base = defaults[(location, line_type, d.isoweekday())]
-                if d in days:  # automated lines run a skeleton crew, manual lines stop
-                    n = round(base * 0.4) if line_type in automated else 0
+                if d in days:  # holiday crew; manual lines stop on Christmas Day
+                    n = round(base * HOLIDAY_CREW[days[d]][is_automated_line(line_type)])
                 elif rng.random() < 0.04:  # overtime or maintenance on an ordinary day
                     n = round(base * rng.choice((0.7, 0.8, 1.15, 1.25)))
                 else:
@@ -270,65 +306,76 @@ def write_staffing(out: Path, sites, scale: int, seed: int, start: date, end: da
 
 
 def _season(d: date) -> float:
-    """Yearly demand cycle, peak around Thanksgiving (rounded: stable across libm)."""
-    phase = 2 * math.pi * (d.timetuple().tm_yday - 330) / 365.25
+    """Yearly demand factor (rounded, so libm differences cannot change the output)."""
+    phase = 2 * math.pi * (d.timetuple().tm_yday - TUNING["season_peak_day"]) / 365.25
     return round(1 + TUNING["season_amplitude"] * math.cos(phase), 4)
 
 
-def write_forecasts(out: Path, sites, seed: int, start: date, end: date) -> int:
-    """Daily forecast per (item, DC of the item's plant); streamed day by day."""
-    rng = random.Random(f"{seed}:forecasts")
-    pairs = [(s.item_id, dc, units) for s in sites for dc, units in s.dc_demand]
+def write_forecasts_and_inventory(out: Path, sites, seed: int, start: date, end: date,
+                                  every_days: int) -> tuple[int, int]:
+    """forecasts.csv (daily, per item and DC of its plant) and inventory_snapshot.csv.
+
+    Inventory comes from a simple simulation of the plants run alongside the
+    forecast stream: each day an item below target is replenished in R-rounded
+    line steps (capacity ignored, a few runs missed), then the day's forecast is
+    consumed. So the snapshots look like a plant's real steady state instead of
+    random draws. Snapshots are taken every `every_days` days, the first on or
+    before `start` (the Sunday on or before it for weekly ones), so every
+    run_date in [start, end] has an inventory as of it. Both files are streamed.
+    """
+    rng_forecast = random.Random(f"{seed}:forecasts")
+    rng_plant = random.Random(f"{seed}:inventory")
+    active = [s for s in sites if s.dc_demand]
+    means = [sum(u for _, u in s.dc_demand) for s in active]
+    # start at the steady state: target plus a random part of one batch's overshoot
+    inventory = [m * s.target_days_of_supply + rng_plant.uniform(0, 0.5 * s.units_per_line_day)
+                 for s, m in zip(active, means)]
+    pair_prefix = [f"{s.item_id},{dc}," for s in active for dc, _ in s.dc_demand]
+    pair_units = [u for s in active for _, u in s.dc_demand]
+    pair_site = [i for i, s in enumerate(active) for _ in s.dc_demand]
+    site_slices, offset = [], 0
+    for s in active:
+        site_slices.append((offset, offset + len(s.dc_demand)))
+        offset += len(s.dc_demand)
+    first = start - timedelta(days=start.isoweekday() % 7) if every_days == 7 else start
     noise = TUNING["forecast_noise"]
     low, span = 1 - noise, 2 * noise
-    rows = 0
-    with (out / "forecasts.csv").open("w", newline="", encoding="utf-8") as handle:
-        handle.write(",".join(CSV_COLUMNS["forecasts"]) + "\n")
-        for d in _dates(start, end):
+    n_forecasts = n_inventory = 0
+    with (out / "forecasts.csv").open("w", newline="", encoding="utf-8") as f_out, \
+            (out / "inventory_snapshot.csv").open("w", newline="", encoding="utf-8") as i_out:
+        f_out.write(",".join(CSV_COLUMNS["forecasts"]) + "\n")
+        i_out.write(",".join(CSV_COLUMNS["inventory_snapshot"]) + "\n")
+        for d in _dates(first - timedelta(days=TUNING["warmup_days"]), end):
             day = d.isoformat()
-            factor = WEEKDAY_DEMAND[d.weekday()] * _season(d)
-            random_ = rng.random
-            handle.write("".join(
-                f"{item_id},{dc},{day},{units * factor * (low + span * random_()):.1f}\n"
-                for item_id, dc, units in pairs))
-            rows += len(pairs)
-    return rows
+            if d >= first and (d - first).days % every_days == 0:  # snapshot, start of day
+                # the plant's stock, split over its DCs in proportion to their demand
+                jitter = rng_plant.uniform
+                lines = [f"{p}{day},{round(inventory[i] * u / means[i] * jitter(0.9, 1.1))}\n"
+                         for p, u, i in zip(pair_prefix, pair_units, pair_site)]
+                i_out.write("".join(lines))
+                n_inventory += len(lines)
+            season = _season(d)
+            factor = WEEKDAY_DEMAND[d.weekday()] * season
+            if start <= d:  # the forecast, with day-to-day noise
+                noisy = rng_forecast.random
+                units = [u * factor * (low + span * noisy()) for u in pair_units]
+                f_out.write("".join([f"{p}{day},{x:.1f}\n" for p, x in zip(pair_prefix, units)]))
+                n_forecasts += len(units)
+                demand = [sum(units[a:b]) for a, b in site_slices]
+            else:  # warm-up before the sample starts: expected demand
+                demand = [m * factor for m in means]
+            for i, s in enumerate(active):
+                inventory[i] = _replenish(rng_plant, s, means[i] * season, inventory[i], demand[i])
+    return n_forecasts, n_inventory
 
 
-def write_inventory(out: Path, sites, seed: int, start: date, end: date, every_days: int) -> int:
-    """ERP snapshots every `every_days` days, the first on or before `start` (a Sunday
-    for weekly ones), so every run_date in [start, end] has an inventory as of it."""
-    rng = random.Random(f"{seed}:inventory")
-    first = start - timedelta(days=start.isoweekday() % 7) if every_days == 7 else start
-    rows = 0
-    with (out / "inventory_snapshot.csv").open("w", newline="", encoding="utf-8") as handle:
-        handle.write(",".join(CSV_COLUMNS["inventory_snapshot"]) + "\n")
-        snapshot = first
-        while snapshot <= end:
-            day = snapshot.isoformat()
-            lines = []
-            for s in sites:
-                if not s.dc_demand:
-                    continue
-                # days of supply on hand: mostly the steady state of the production cycle
-                # (target plus what the last R-rounded batch left over), some short, some excess
-                demand = sum(u for _, u in s.dc_demand)
-                overshoot = 0.5 * s.units_per_line_day / demand
-                target = s.target_days_of_supply
-                r = rng.random()
-                if r < TUNING["inventory_short"]:
-                    dos = rng.uniform(0.3 * s.safety_stock_days, s.safety_stock_days)
-                elif r < 1 - TUNING["inventory_excess"]:
-                    dos = target + rng.uniform(-0.5, overshoot)
-                else:
-                    dos = target + overshoot + rng.uniform(1, 10)
-                for dc, units in s.dc_demand:
-                    on_hand = round(units * dos * rng.uniform(0.8, 1.2))
-                    lines.append(f"{s.item_id},{dc},{day},{on_hand}\n")
-            handle.write("".join(lines))
-            rows += len(lines)
-            snapshot += timedelta(days=every_days)
-    return rows
+def _replenish(rng: random.Random, s: ItemSite, daily: float, inv: float, demand: float) -> float:
+    """One plant day of the simulation: produce to target in R-steps, then ship."""
+    need = s.target_days_of_supply * daily + demand - inv
+    if need > 0 and rng.random() >= TUNING["missed_runs"]:
+        lines = math.ceil((need / s.units_per_line_day + s.changeover_lines) / 0.5) * 0.5
+        inv += (lines - s.changeover_lines) * s.units_per_line_day
+    return max(0.0, inv - demand)
 
 
 def generate_sample(out_dir, scale: int = 1, seed: int = DEFAULT_SEED,
@@ -342,12 +389,14 @@ def generate_sample(out_dir, scale: int = 1, seed: int = DEFAULT_SEED,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sites = build_items(scale, seed)
-    defaults, overrides = write_staffing(out, sites, scale, seed, start, end)
+    defaults, overrides = write_staffing(out, sites, seed, start, end)
+    forecasts, inventory = write_forecasts_and_inventory(out, sites, seed, start, end,
+                                                         inventory_every_days)
     return {
         "items": write_items(out, sites, seed),
         "dc_mapping": write_dc_mapping(out, seed),
         "staffing_defaults": defaults,
         "staffing": overrides,
-        "forecasts": write_forecasts(out, sites, seed, start, end),
-        "inventory_snapshot": write_inventory(out, sites, seed, start, end, inventory_every_days),
+        "forecasts": forecasts,
+        "inventory_snapshot": inventory,
     }

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Callable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from typing import Callable, Mapping
+from decimal import Decimal
 
 TRIM_CHARS = string.whitespace  # ' \t\n\r\x0b\x0c'
 
@@ -59,18 +59,28 @@ def normalize_header(name: str | None) -> str:
     return trim(name).lower()
 
 
+# At most 28 integer digits: beyond that Redshift's numeric(38, 10) overflows, and the
+# warehouse would fail the run instead of reporting the cell (same rule as the dbt macros).
+MAX_INTEGER_DIGITS = 28
+
+
+def _decimal(t: str) -> Decimal | None:
+    integer_part = t.lstrip("+-").split(".")[0]
+    return Decimal(t) if len(integer_part) <= MAX_INTEGER_DIGITS else None
+
+
 def parse_number(text: str | None) -> Decimal | None:
     """Sheet number (D1): optional sign, `,` thousands groups of three, optional decimals."""
     t = trim(text)
     if not _SHEET_NUMBER.fullmatch(t):  # fullmatch: `$` would accept a trailing newline
         return None
-    return Decimal(t.replace(",", ""))
+    return _decimal(t.replace(",", ""))
 
 
 def parse_plain_number(text: str | None) -> Decimal | None:
     """CSV stand-in number (D5): no separators, no exponent."""
     t = trim(text)
-    return Decimal(t) if _PLAIN_NUMBER.fullmatch(t) else None
+    return _decimal(t) if _PLAIN_NUMBER.fullmatch(t) else None
 
 
 def _real_date(year: str, month: str, day: str) -> date | None:

@@ -32,8 +32,8 @@ from orchestration.sources.text_rules import (
     type_sheet_row,
 )
 
-# 60 significant digits: far beyond numeric(38, x); every sum and product of the
-# inputs is exact, only the divisions by W and window_sum are rounded.
+# 60 significant digits, far beyond numeric(38, x): sums and products of realistic
+# inputs stay exact; only the divisions (by W, window_sum, rate, R) are rounded.
 DECIMAL_CONTEXT = Context(prec=60)
 ZERO = Decimal(0)
 EPS_GUARD = Decimal("1e-9")  # the rounding guards of section 4
@@ -211,9 +211,15 @@ def _load_forecasts(data_dir: Path, window: set[date], findings: list[dict]):
 
 
 def _load_inventory(data_dir: Path, run_date: date, findings: list[dict]):
-    """Valid rows of each (item_id, dc)'s latest snapshot_dt <= run_date (D11)."""
+    """Valid rows of each (item_id, dc)'s latest snapshot_dt <= run_date (D11).
+
+    A row with a blank key has no "latest" of its own: it takes part (and is
+    reported, code 7) when it belongs to the newest snapshot_dt <= run_date of
+    the whole file; a row whose snapshot_dt cannot be read is reported by every run.
+    """
     candidates = []
     latest: dict[tuple[str, str], date] = {}
+    newest: date | None = None
     for row_number, cells in _read_csv(data_dir / "inventory_snapshot.csv", "inventory_snapshot",
                                        CSV_COLUMNS["inventory_snapshot"]):
         key = (trim(cells["item_id"]), trim(cells["distribution_center"]))
@@ -226,10 +232,11 @@ def _load_inventory(data_dir: Path, run_date: date, findings: list[dict]):
         if snapshot_dt > run_date:
             continue
         latest[key] = max(latest.get(key, snapshot_dt), snapshot_dt)
+        newest = max(newest or snapshot_dt, snapshot_dt)
         candidates.append((row_number, key, snapshot_dt, cells))
     rows = []
     for row_number, (item_id, dc), snapshot_dt, cells in candidates:
-        if snapshot_dt != latest[(item_id, dc)]:
+        if snapshot_dt != (latest[(item_id, dc)] if item_id and dc else newest):
             continue
         units = parse_plain_number(cells["on_hand_units"])
         if not item_id or not dc or units is None or units < 0:
@@ -304,10 +311,13 @@ def _compute(data_dir: Path, run_date: date, H: int, W: int, R: Decimal) -> Refe
     lines_available: dict[tuple[str, str, date], Decimal] = {}
     for loc, line_type in sorted(pools):
         for d in plan_dates:
-            row = staffing.get((loc, line_type, d)) or defaults.get((loc, line_type, d.isoweekday()))
-            lines_available[(loc, line_type, d)] = row["lines_staffed"] if row else ZERO
+            row = staffing.get((loc, line_type, d))  # explicit row for the date first
+            if row is None:
+                row = defaults.get((loc, line_type, d.isoweekday()))
+            lines = row["lines_staffed"] if row is not None else ZERO
+            lines_available[(loc, line_type, d)] = lines
             result.staffing_by_dt.append({"manufacturing_location": loc, "line_type": line_type,
-                                          "dt": d, "lines_available": lines_available[(loc, line_type, d)]})
+                                          "dt": d, "lines_available": lines})
             if row is None and (loc, line_type) in item_pools:
                 result.qa_missing_inputs.append({"code": "1", "manufacturing_location": loc,
                                                  "line_type": line_type, "dt": d})

@@ -86,6 +86,15 @@ def test_parse_date_rejects(raw):
     assert tr.parse_date(raw) is None
 
 
+def test_numbers_limited_to_28_integer_digits():
+    assert tr.parse_number("9" * 28 + ".5") == Decimal("9" * 28 + ".5")
+    assert tr.parse_number("1" + "0" * 28) is None
+    assert tr.parse_number("1" + ",000" * 9) == Decimal(10) ** 27  # 28 digits once commas go
+    assert tr.parse_number("10" + ",000" * 9) is None  # 29 digits
+    assert tr.parse_plain_number("-" + "9" * 29) is None
+    assert tr.parse_plain_number("9" * 28) == Decimal("9" * 28)
+
+
 def test_parse_iso_date_is_iso_only():
     assert tr.parse_iso_date("2026-11-23") == date(2026, 11, 23)
     assert tr.parse_iso_date("11/23/2026") is None

@@ -54,8 +54,9 @@
   ]) }}
 {%- endmacro %}
 
+{#- The class macros below apply to candidates only. -#}
 {% macro pst_fps_schedule_priority() -%}
-  case when not is_candidate then null
+  case
   {%- for c in pst_fps_schedule_classes() %}
        when {{ c.condition }} then {{ c.priority }}
   {%- endfor %}
@@ -63,52 +64,46 @@
 {%- endmacro %}
 
 {% macro pst_fps_schedule_class() -%}
-  case when not is_candidate then null
+  case
   {%- for c in pst_fps_schedule_classes() %}
        when {{ c.condition }} then '{{ c.class }}'
   {%- endfor %}
   end
 {%- endmacro %}
 
-{#- ranking: row number in the pool by priority, round(days_of_supply, 6)
-    (half away from zero, D15), item_id in byte order -------------------------- -#}
+{#- ranking of the candidates: row number in the pool (the day's rows of one
+    manufacturing_location and line_type) by priority, round(days_of_supply, 6)
+    (half away from zero, D15), item_id in byte order --------------------------- -#}
 
 {% macro pst_automated_ranking_window() -%}
-  partition by manufacturing_location, line_type, is_candidate
+  partition by manufacturing_location, line_type
   order by schedule_priority, round(days_of_supply, 6) nulls last, {{ pst_byte_order('item_id') }}
 {%- endmacro %}
 
 {% macro pst_automated_ranking_rank() -%}
-  case when is_candidate then cast(row_number() over ({{ pst_automated_ranking_window() }}) as integer) end
+  cast(row_number() over ({{ pst_automated_ranking_window() }}) as integer)
 {%- endmacro %}
 
 {#- line rounding and capacity ------------------------------------------------ -#}
 
 {#- required_lines = ceil((need_units / rate + changeover_lines) / R - 1e-9) * R -#}
 {% macro pst_fps_required_lines() -%}
-  case when is_candidate then
-    {{ pst_qty('ceil(' ~ pst_div(pst_qty(pst_div('need_units', 'units_per_line_day')) ~ ' + changeover_lines', pst_r()) ~ ' - ' ~ pst_eps_step() ~ ') * ' ~ pst_r()) }}
-  end
+  {{ pst_qty('ceil(' ~ pst_div(pst_qty(pst_div('need_units', 'units_per_line_day')) ~ ' + changeover_lines', pst_r()) ~ ' - ' ~ pst_eps_step() ~ ') * ' ~ pst_r()) }}
 {%- endmacro %}
 
 {#- cum_before = sum of required_lines of the candidates ranked before it -#}
 {% macro pst_fps_cum_required_lines_before() -%}
-  case when is_candidate then
-    coalesce(sum(required_lines) over ({{ pst_automated_ranking_window() }} rows between unbounded preceding and 1 preceding), 0)
-  end
+  coalesce(sum(required_lines) over ({{ pst_automated_ranking_window() }} rows between unbounded preceding and 1 preceding), 0)
 {%- endmacro %}
 
 {#- room = floor(max(0, L - cum_before) / R + 1e-9) * R -#}
 {% macro pst_fps_room_lines() -%}
-  case when is_candidate then
-    {{ pst_qty('floor(' ~ pst_div('greatest(0, lines_available - cum_required_lines_before)', pst_r()) ~ ' + ' ~ pst_eps_step() ~ ') * ' ~ pst_r()) }}
-  end
+  {{ pst_qty('floor(' ~ pst_div('greatest(0, lines_available - cum_required_lines_before)', pst_r()) ~ ' + ' ~ pst_eps_step() ~ ') * ' ~ pst_r()) }}
 {%- endmacro %}
 
 {#- production_lines = min(required_lines, room), 0 when <= changeover_lines + 1e-9 -#}
 {% macro pst_fps_production_lines() -%}
-  case when not is_candidate then 0
-       when least(required_lines, room_lines) <= changeover_lines + {{ pst_eps_step() }} then 0
+  case when least(required_lines, room_lines) <= changeover_lines + {{ pst_eps_step() }} then 0
        else least(required_lines, room_lines) end
 {%- endmacro %}
 

@@ -36,6 +36,12 @@
   (cast({{ numerator }} as numeric(38,12)) / cast({{ denominator }} as numeric(20,10)))
 {%- endmacro %}
 
+{#- dbt-redshift dispatches redshift__, then postgres__, then default__: every
+    postgres__ macro here has a redshift__ sibling. -#}
+{% macro redshift__pst_div(numerator, denominator) -%}
+  {{ default__pst_div(numerator, denominator) }}
+{%- endmacro %}
+
 {% macro postgres__pst_div(numerator, denominator) -%}
   {#- PostgreSQL numeric division keeps >= 16 significant digits (20 for 1/7). -#}
   (cast({{ numerator }} as numeric) / cast({{ denominator }} as numeric))
@@ -50,6 +56,8 @@
 {% macro default__pst_byte_order(expr) -%}{{ expr }}{%- endmacro %}
 
 {% macro postgres__pst_byte_order(expr) -%}{{ expr }} collate "C"{%- endmacro %}
+
+{% macro redshift__pst_byte_order(expr) -%}{{ expr }}{%- endmacro %}
 
 {#- Dates of the run, computed at compile time from the run_date (a constant of
     the invocation), so the SQL carries plain date literals on every dialect. -#}
@@ -75,7 +83,18 @@
 {% macro pst_delete_current_run_date() -%}
   {%- if is_incremental() -%}
     delete from {{ this }} where run_date = {{ pst_run_date() }}
-  {%- else -%}
-    select 1
   {%- endif -%}
 {%- endmacro %}
+
+{#- PostgreSQL only: more sort/hash memory for one model's transaction (the
+    default 4MB spills the 2M-row forecast aggregation to disk). A pre_hook;
+    nothing on Redshift (WLM manages memory). -#}
+{% macro pst_work_mem(size='256MB') -%}
+  {{ return(adapter.dispatch('pst_work_mem')(size)) }}
+{%- endmacro %}
+
+{% macro default__pst_work_mem(size) -%}{%- endmacro %}
+
+{% macro postgres__pst_work_mem(size) -%}set local work_mem = '{{ size }}'{%- endmacro %}
+
+{% macro redshift__pst_work_mem(size) -%}{%- endmacro %}

@@ -1,13 +1,14 @@
-{#- qa.md text rules: cells are trimmed; a blank cell is NULL (D4). Tabs and
-    line breaks count as blank space too (pasted cells carry them). -#}
+{#- qa.md text rules: cells are trimmed; a blank cell is NULL (D4). Trimmed
+    characters are ASCII whitespace (space, tab, LF, VT, FF, CR), the same set
+    as the loaders' Python text rules (orchestration/sources/text_rules.py). -#}
 {% macro pst_clean_cell(expr) -%}
-  nullif(btrim({{ expr }}, ' ' || chr(9) || chr(10) || chr(13)), '')
+  nullif(btrim({{ expr }}, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '')
 {%- endmacro %}
 
 {#- A cell value quoted for a message, cut short so a pasted essay cannot
     overflow the message column. -#}
 {% macro pst_quote_value(expr) -%}
-  '''' || substr({{ expr }}, 1, 80) || ''''
+  '''' || substring({{ expr }} from 1 for 80) || ''''
 {%- endmacro %}
 
 {#- "staffing row 12": how a planner finds a sheet row (header = row 1). -#}

@@ -25,7 +25,7 @@
   coalesce(
     case
       when {{ pst_regex_match(expr, pst_iso_date_pattern()) }}
-        then {{ pst_is_real_date('substr(' ~ expr ~ ', 1, 4)', 'substr(' ~ expr ~ ', 6, 2)', 'substr(' ~ expr ~ ', 9, 2)') }}
+        then {{ pst_is_real_date('substring(' ~ expr ~ ' from 1 for 4)', 'substring(' ~ expr ~ ' from 6 for 2)', 'substring(' ~ expr ~ ' from 9 for 2)') }}
       {%- if us_dates %}
       when {{ pst_regex_match(expr, pst_us_date_pattern()) }}
         then {{ pst_is_real_date("split_part(" ~ expr ~ ", '/', 3)", "split_part(" ~ expr ~ ", '/', 1)", "split_part(" ~ expr ~ ", '/', 2)") }}
@@ -38,7 +38,7 @@
   case when {{ pst_is_date(expr, us_dates) }} then
     case
       when {{ pst_regex_match(expr, pst_iso_date_pattern()) }}
-        then {{ pst_make_date('substr(' ~ expr ~ ', 1, 4)', 'substr(' ~ expr ~ ', 6, 2)', 'substr(' ~ expr ~ ', 9, 2)') }}
+        then {{ pst_make_date('substring(' ~ expr ~ ' from 1 for 4)', 'substring(' ~ expr ~ ' from 6 for 2)', 'substring(' ~ expr ~ ' from 9 for 2)') }}
       {%- if us_dates %}
       else {{ pst_make_date("split_part(" ~ expr ~ ", '/', 3)", "split_part(" ~ expr ~ ", '/', 1)", "split_part(" ~ expr ~ ", '/', 2)") }}
       {%- endif %}

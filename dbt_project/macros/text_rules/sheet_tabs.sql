@@ -38,16 +38,17 @@
 {%- endmacro %}
 
 {#- "col is blank; col2 'x' is not a number ..." or NULL. Each part starts with
-    '; ' and the first two characters are cut (Redshift has no concat_ws). -#}
+    '; ' and the first two characters are cut (Redshift has no concat_ws;
+    substring(x from n) is the form both targets accept). -#}
 {% macro pst_type_error(columns) -%}
-  nullif(substr(
+  nullif(substring(
     {%- for name, kind in columns.items() %}
     coalesce(case when {{ pst_cell_column(name, kind) }} is null then '; {{ name }} is blank'
                   {%- if kind != 'text' %}
                   when {{ name }} is null then '; {{ name }} ' || {{ pst_quote_value(name ~ '_text') }} || ' {{ pst_cell_rule(kind) }}'
                   {%- endif %} end, ''){{ ' ||' if not loop.last }}
     {%- endfor %}
-  , 3), '')
+  from 3), '')
 {%- endmacro %}
 
 {% macro pst_stage_sheet_tab(source_relation, columns) -%}
@@ -69,12 +70,14 @@ cleaned as (
     from selected_snapshot
 ),
 
--- D4: a row whose cells are all blank is skipped without a finding
+-- D4: a row whose cells are all blank is skipped without a finding; a row
+-- with content only in extra columns is not blank (it is reported, code 8)
 non_blank as (
     select *
     from cleaned
-    where {% for name, kind in columns.items() -%}
-        {{ pst_cell_column(name, kind) }} is not null{{ ' or ' if not loop.last }}
+    where _extra_columns is not null
+    {%- for name, kind in columns.items() %}
+       or {{ pst_cell_column(name, kind) }} is not null
     {%- endfor %}
 ),
 

@@ -1,7 +1,5 @@
 -- Every staged dc_mapping row with the first QA code it fails (NULL = valid):
 -- type (8), then de-duplicate (5).
-{{ config(materialized='view') }}
-
 with staged as (
     select * from {{ ref('stg_sheets__dc_mapping') }}
 ),

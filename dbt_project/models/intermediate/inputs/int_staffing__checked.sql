@@ -1,7 +1,5 @@
 -- Every staged staffing row with the first QA code it fails (NULL = valid), in
 -- qa.md order: type (8), validate (4), then de-duplicate (5).
-{{ config(materialized='view') }}
-
 with staged as (
     select * from {{ ref('stg_sheets__staffing') }}
 ),
@@ -47,7 +45,7 @@ select
         when '8' then {{ pst_type_error_message('staffing') }}
         when '4' then {{ pst_sheet_row('staffing') }} || ' (' || manufacturing_location || ' / ' || line_type
             || ' / ' || cast(dt as varchar(10)) || '): lines_staffed ' || lines_staffed_text
-            || ' is negative. The row is ignored; the staffing_defaults row for that day of week is used instead.'
+            || ' is negative. The row is ignored; the day falls back to the staffing_defaults row for its day of week.'
         when '5' then {{ pst_sheet_row('staffing') }} || ' (' || manufacturing_location || ' / ' || line_type
             || ' / ' || cast(dt as varchar(10)) || ') has the same manufacturing_location, line_type and dt as row ' || cast(winning_row_number as varchar(20))
             || ', which is used; this row is ignored. Delete the row that is wrong.'

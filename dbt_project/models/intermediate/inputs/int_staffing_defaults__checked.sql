@@ -1,7 +1,5 @@
 -- Every staged staffing_defaults row with the first QA code it fails (NULL =
 -- valid), in qa.md order: type (8), validate (4), then de-duplicate (5).
-{{ config(materialized='view') }}
-
 with staged as (
     select * from {{ ref('stg_sheets__staffing_defaults') }}
 ),

@@ -1,0 +1,47 @@
+-- Every window row of the selected Supplybuy pull with its first QA code
+-- (D10): unusable (7: unreadable, negative, blank key), then a DC without a
+-- valid dc_mapping row (1). NULL = counted in demand.
+with staged as (
+    select * from {{ ref('stg_supplybuy__forecasts') }}
+),
+
+dc_mapping as (
+    select * from {{ ref('int_dc_mapping__valid') }}
+),
+
+coded as (
+    select
+        staged.*,
+        dc_mapping.manufacturing_location,
+        case
+            when staged.type_error is not null or staged.forecast_units < 0 then '7'
+            when dc_mapping.distribution_center is null then '1'
+        end as qa_code
+    from staged
+    left join dc_mapping
+        on staged.distribution_center = dc_mapping.distribution_center
+)
+
+select
+    _row_number,
+    item_id,
+    distribution_center,
+    forecast_date,
+    forecast_date_text,
+    forecast_units,
+    forecast_units_text,
+    type_error,
+    manufacturing_location,
+    qa_code,
+    cast(case
+        when qa_code = '7' then
+            'forecasts row ' || cast(_row_number as varchar(20))
+            || ' (item ' || coalesce(item_id, '(blank)') || ', DC ' || coalesce(distribution_center, '(blank)')
+            || ', ' || coalesce(forecast_date_text, 'no date') || '): '
+            || coalesce(type_error, 'forecast_units ' || forecast_units_text || ' is negative')
+            || '. The row is not counted in demand; correct it in Supplybuy.'
+        when qa_code = '1' then
+            'forecasts row ' || cast(_row_number as varchar(20)) || ': distribution center '
+            || distribution_center || ' has no valid dc_mapping row.'
+    end as {{ pst_text_type() }}) as qa_message
+from coded

@@ -1,0 +1,54 @@
+-- Every inventory row as of run_date (D11) with its first QA code (D10):
+-- unusable (7: rejected by the loader, empty or negative on_hand_units, blank
+-- key), then a DC without a valid dc_mapping row (1). NULL = counted in inv0.
+with staged as (
+    select * from {{ ref('stg_erp__inventory_snapshot') }}
+),
+
+dc_mapping as (
+    select * from {{ ref('int_dc_mapping__valid') }}
+),
+
+coded as (
+    select
+        staged.*,
+        dc_mapping.manufacturing_location,
+        case
+            when staged.type_error is not null or staged.on_hand_units < 0 then '7'
+            when dc_mapping.distribution_center is null then '1'
+        end as qa_code
+    from staged
+    left join dc_mapping
+        on staged.distribution_center = dc_mapping.distribution_center
+)
+
+select
+    record_source,
+    _row_number,
+    item_id,
+    distribution_center,
+    snapshot_dt,
+    snapshot_dt_text,
+    on_hand_units,
+    on_hand_units_text,
+    type_error,
+    manufacturing_location,
+    qa_code,
+    cast(case
+        when qa_code = '7' and record_source = 'load_rejects' then
+            'inventory_snapshot.csv row ' || cast(_row_number as varchar(20)) || ' could not be loaded ('
+            || reject_reason || '): item_id ' || coalesce({{ pst_quote_value('item_id') }}, 'blank')
+            || ', distribution_center ' || coalesce({{ pst_quote_value('distribution_center') }}, 'blank')
+            || ', snapshot_dt ' || coalesce({{ pst_quote_value('snapshot_dt_text') }}, 'blank')
+            || ', on_hand_units ' || coalesce({{ pst_quote_value('on_hand_units_text') }}, 'blank')
+            || '. The row is not counted in inventory; correct the file.'
+        when qa_code = '7' then
+            'inventory_snapshot (item ' || coalesce(item_id, '(blank)') || ', DC ' || coalesce(distribution_center, '(blank)')
+            || ', snapshot ' || snapshot_dt_text || '): '
+            || coalesce(type_error, 'on_hand_units ' || on_hand_units_text || ' is negative')
+            || '. The row is not counted in inventory; correct it in the ERP.'
+        when qa_code = '1' then
+            'inventory_snapshot (item ' || item_id || ', DC ' || distribution_center || ', snapshot ' || snapshot_dt_text
+            || '): distribution center ' || distribution_center || ' has no valid dc_mapping row.'
+    end as {{ pst_text_type() }}) as qa_message
+from coded

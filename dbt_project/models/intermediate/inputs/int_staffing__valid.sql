@@ -1,0 +1,10 @@
+-- Staffing rows that survive typing, validation and de-duplication: one row per
+-- (manufacturing_location, line_type, dt).
+select
+    manufacturing_location,
+    line_type,
+    dt,
+    lines_staffed,
+    _row_number
+from {{ ref('int_staffing__checked') }}
+where qa_code is null

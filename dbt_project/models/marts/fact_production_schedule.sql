@@ -1,0 +1,40 @@
+-- Write-audit-publish, "publish": the production schedule of every run_date
+-- materialized (scheduling.md section 5). Runs only after the section 6 tests
+-- on fact_production_schedule_staged passed (dbt build skips it otherwise).
+-- A re-run of a run_date replaces that run_date's rows and nothing else (also
+-- when the new run has no rows: the pre-hook deletes them first).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='run_date',
+    on_schema_change='append_new_columns',
+    pre_hook="{{ pst_delete_current_run_date() }}",
+    indexes=[{'columns': ['run_date', 'fps_dt']}],
+    sort=['run_date', 'fps_dt'],
+    dist='even',
+) }}
+
+select
+    run_date,
+    fps_dt,
+    manufacturing_location,
+    line_type,
+    item_id,
+    is_automated,
+    schedule_class,
+    rank_over_manufacturing_location_line_type,
+    projected_inventory,
+    forecast_units,
+    avg_demand,
+    days_of_supply,
+    need_units,
+    changeover_lines,
+    required_lines,
+    production_lines,
+    lines_available,
+    production_goal_total,
+    is_within_capacity,
+    is_tomorrow_production_schedule,
+    runtime_dt_utc
+from {{ ref('fact_production_schedule_staged') }}
+where run_date = {{ pst_run_date() }}

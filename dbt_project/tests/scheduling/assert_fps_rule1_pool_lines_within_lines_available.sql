@@ -1,0 +1,15 @@
+-- scheduling.md section 6, rule 1 (error: gates the publish): for each pool
+-- (manufacturing_location, line_type, fps_dt), sum(production_lines) <= lines_available.
+-- Per pool and exact (no 0.1 slack, partial fills included), every plan date.
+{{ config(severity='error') }}
+
+select
+    manufacturing_location,
+    line_type,
+    fps_dt,
+    sum(production_lines) as production_lines,
+    max(lines_available) as lines_available
+from {{ ref('fact_production_schedule_staged') }}
+group by manufacturing_location, line_type, fps_dt
+having sum(production_lines) > max(lines_available)
+    or max(lines_available) <> min(lines_available)

@@ -1,0 +1,13 @@
+-- scheduling.md section 6, rule 4 (error: gates the publish):
+-- production_goal_total is never NULL or negative.
+{{ config(severity='error') }}
+
+select
+    manufacturing_location,
+    line_type,
+    fps_dt,
+    item_id,
+    production_goal_total
+from {{ ref('fact_production_schedule_staged') }}
+where production_goal_total is null
+   or production_goal_total < 0
