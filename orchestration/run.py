@@ -64,8 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     from orchestration.definitions import defs  # noqa: PLC0415
     from orchestration.summary import print_failure, print_summary  # noqa: PLC0415
 
-    started = time.monotonic()
     job = defs.resolve_job_def("production_schedule_job")
+    if not job.partitions_def.has_partition_key(run_date.isoformat()):
+        keys = job.partitions_def.get_partition_keys()
+        print(f"RUN_DATE={run_date} is not a partition: run_dates go from {keys[0]} to "
+              f"{keys[-1]} (today in {settings.plant_timezone()}).", file=sys.stderr)
+        return 2
+    started = time.monotonic()
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(
             partition_key=run_date.isoformat(), instance=instance, raise_on_error=False,

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import re
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from orchestration.sources import specs
 from orchestration.sources.tabular import LandingRow, landing_rows, map_header
+from orchestration.sources.text_rules import parse_iso_date, parse_plain_number, trim
 
 
 def read_grid(path: Path) -> list[list[str]]:
@@ -26,20 +25,6 @@ def sheet_tab_rows(data_dir: Path, tab: specs.SheetTab) -> tuple[list[str], list
     return header_map.extra_columns, rows
 
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-
-
-def _iso_date(text: str) -> date | None:
-    text = text.strip()
-    if not _ISO_DATE.match(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def forecast_window(run_date: date, horizon_days: int, demand_window_days: int) -> list[date]:
     """The forecast dates a pull for run_date requests: run_date+1 .. run_date+H+W-1."""
     return [run_date + timedelta(days=i) for i in range(1, horizon_days + demand_window_days)]
@@ -54,7 +39,7 @@ def forecast_records(data_dir: Path, run_date: date, horizon_days: int, demand_w
     updated_at_index = header_map.extra.get("updated_at")
     records = []
     for row in rows:
-        day = _iso_date(row.cells[2])
+        day = parse_iso_date(row.cells[2])
         if day is not None and day not in window:
             continue
         updated_at = grid[row.row_number - 1][updated_at_index] if updated_at_index is not None else None
@@ -68,9 +53,9 @@ def inventory_rows(data_dir: Path):
     _, rows = landing_rows(specs.INVENTORY_CSV, grid, specs.INVENTORY_COLUMNS)
     valid, rejects = [], []
     for row in rows:
-        item_id, dc, snapshot_text, units_text = (c.strip() for c in row.cells)
-        snapshot_dt = _iso_date(snapshot_text)
-        units = _plain_number(units_text)
+        item_id, dc, snapshot_text, units_text = (trim(c) for c in row.cells)
+        snapshot_dt = parse_iso_date(snapshot_text)
+        units = parse_plain_number(units_text)
         problems = [name for name, ok in (("item_id", item_id), ("distribution_center", dc),
                                           ("snapshot_dt", snapshot_dt), ("on_hand_units", units is not None))
                     if not ok]
@@ -80,15 +65,6 @@ def inventory_rows(data_dir: Path):
         else:
             valid.append((item_id, dc, snapshot_dt, units))
     return valid, rejects
-
-
-def _plain_number(text: str) -> Decimal | None:
-    if not _PLAIN_NUMBER.match(text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
 
 
 __all__ = ["forecast_records", "forecast_window", "inventory_rows", "map_header", "read_grid",

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from orchestration.sources.text_rules import is_blank, normalize_header
+
 
 class SourceSchemaError(ValueError):
     """A required column is missing: the load of that tab/file must fail."""
@@ -20,11 +22,6 @@ class SourceSchemaError(ValueError):
             f"{source}: missing required column(s) {', '.join(repr(c) for c in missing)} "
             f"(header has: {', '.join(repr(c) for c in found) or 'nothing'})"
         )
-
-
-def normalize_header(name: str) -> str:
-    """Headers match case-insensitively after trimming (sources.md)."""
-    return (name or "").strip().lower()
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,7 @@ def map_header(source: str, header: Sequence[str], required: Sequence[str]) -> H
             positions[name] = index
     missing = [column for column in required if column not in positions]
     if missing:
-        raise SourceSchemaError(source, missing, [c for c in header if c.strip()])
+        raise SourceSchemaError(source, missing, [c for c in header if not is_blank(c)])
     extra = {name: index for name, index in positions.items() if name not in required}
     return HeaderMap(required={c: positions[c] for c in required}, extra=extra)
 
@@ -71,7 +68,7 @@ def landing_rows(source: str, grid: Sequence[Sequence[str]], required: Sequence[
     rows = []
     for offset, raw in enumerate(grid[1:]):
         cells = ["" if c is None else str(c) for c in raw]
-        if all(not c.strip() for c in cells):
+        if all(is_blank(c) for c in cells):
             continue
         padded = cells + [""] * (len(header) - len(cells))
         extra = {name: padded[i] for name, i in header_map.extra.items() if padded[i] != ""}

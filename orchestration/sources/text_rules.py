@@ -17,22 +17,18 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 
+from orchestration.sources.specs import FORECAST_COLUMNS, INVENTORY_COLUMNS, SHEET_TABS
+
 TRIM_CHARS = string.whitespace  # ' \t\n\r\x0b\x0c'
 
 # Required columns in the order of sources.md.
+# The columns of sources.md, named once in specs.py.
 TAB_COLUMNS: dict[str, tuple[str, ...]] = {
-    "staffing": ("manufacturing_location", "line_type", "dt", "lines_staffed"),
-    "staffing_defaults": ("manufacturing_location", "line_type", "day_of_week", "lines_staffed"),
-    "items": (
-        "item_id", "item_name", "manufacturing_location", "line_type", "is_automated",
-        "units_per_line_day", "changeover_lines", "safety_stock_days",
-        "target_days_of_supply", "is_active",
-    ),
-    "dc_mapping": ("distribution_center", "manufacturing_location"),
+    name: tab.required_columns for name, tab in SHEET_TABS.items()
 }
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "forecasts": ("item_id", "distribution_center", "forecast_date", "forecast_units"),
-    "inventory_snapshot": ("item_id", "distribution_center", "snapshot_dt", "on_hand_units"),
+    "forecasts": FORECAST_COLUMNS,
+    "inventory_snapshot": INVENTORY_COLUMNS,
 }
 
 # [0-9] rather than \d: \d also matches non-ASCII digits, which SQL casts reject.

@@ -21,7 +21,7 @@ QA_INPUT_KEYS = ("code", "source", "row_number", "item_id", "manufacturing_locat
                  "line_type", "distribution_center", "dt", "row_count")
 
 
-@pytest.mark.parametrize("run_date", [RUN_DATE, date(2026, 12, 24)])
+@pytest.mark.parametrize("run_date", [RUN_DATE, date(2026, 10, 20)])
 def test_schedule_matches_reference(sample_dir, dbt_manifest, run_date):
     assert run_partition(run_date, sample_dir) == 0
     expected = compute_schedule(sample_dir, run_date).schedule

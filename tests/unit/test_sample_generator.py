@@ -102,6 +102,11 @@ def test_scale_multiplies_items_and_lines(sample, tmp_path):
         return sum(float(r[3].replace(",", "")) for r in read(path / "staffing_defaults.csv")[1:])
     assert 1.8 < total_lines(tmp_path) / total_lines(out) < 2.2
 
+    # each line type becomes N pools the size of a scale-1 pool (AUTO-FILL-1, AUTO-FILL-2)
+    def pools(path):
+        return {(r[2].strip(), r[3].strip()) for r in read(path / "items.csv")[1:]}
+    assert len(pools(tmp_path)) == 2 * len(pools(out)) == 20
+
 
 def test_forecasts_and_inventory_cover_every_run_date(sample):
     out, _ = sample
