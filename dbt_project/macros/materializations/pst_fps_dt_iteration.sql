@@ -60,6 +60,9 @@
 
   {%- set inputs = ref((model.config.meta or {}).get('pst_inputs_model', 'ps_fps_dt_inputs')) -%}
   {%- set horizon = pst_horizon_days() -%}
+  {%- if horizon < 1 -%}
+    {{ exceptions.raise_compiler_error('horizon_days must be at least 1 (got ' ~ horizon ~ ')') }}
+  {%- endif -%}
   {%- set columns = pst_fps_dt_iteration_columns() | join(', ') -%}
   {#- session-local temp tables; the suffix keeps them apart from any earlier
       model's temp tables on a reused connection -#}

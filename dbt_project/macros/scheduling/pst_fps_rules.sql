@@ -1,7 +1,7 @@
 {#- The legacy scheduling rules (scheduling.md section 4), one macro per rule.
     Each macro returns a SQL expression over the columns of the previous layer of
-    pst_fps_dt_iteration_step(); the iteration, its unit tests and the stage
-    models all use these same expressions. -#}
+    pst_fps_need_step() / pst_fps_schedule_step() (pst_fps_dt_iteration.sql); the
+    iteration's materialization and its unit tests run these same expressions. -#}
 
 {#- manufacturing need ------------------------------------------------------ -#}
 
@@ -86,9 +86,12 @@
 
 {#- line rounding and capacity ------------------------------------------------ -#}
 
-{#- required_lines = ceil((need_units / rate + changeover_lines) / R - 1e-9) * R -#}
+{#- required_lines = ceil((need_units / rate + changeover_lines) / R - 1e-9) * R
+    (the whole number of increments is cast to scale 0 before multiplying by R:
+    Redshift keeps the quotient's scale through ceil, and scale 23 + 12 would
+    leave 3 integer digits) -#}
 {% macro pst_fps_required_lines() -%}
-  {{ pst_qty('ceil(' ~ pst_div(pst_qty(pst_div('need_units', 'units_per_line_day')) ~ ' + changeover_lines', pst_r()) ~ ' - ' ~ pst_eps_step() ~ ') * ' ~ pst_r()) }}
+  {{ pst_qty(pst_whole('ceil(' ~ pst_div(pst_qty(pst_div('need_units', 'units_per_line_day')) ~ ' + changeover_lines', pst_r()) ~ ' - ' ~ pst_eps_step() ~ ')') ~ ' * ' ~ pst_r()) }}
 {%- endmacro %}
 
 {#- cum_before = sum of required_lines of the candidates ranked before it -#}
@@ -98,7 +101,7 @@
 
 {#- room = floor(max(0, L - cum_before) / R + 1e-9) * R -#}
 {% macro pst_fps_room_lines() -%}
-  {{ pst_qty('floor(' ~ pst_div('greatest(0, lines_available - cum_required_lines_before)', pst_r()) ~ ' + ' ~ pst_eps_step() ~ ') * ' ~ pst_r()) }}
+  {{ pst_qty(pst_whole('floor(' ~ pst_div('greatest(0, lines_available - cum_required_lines_before)', pst_r()) ~ ' + ' ~ pst_eps_step() ~ ')') ~ ' * ' ~ pst_r()) }}
 {%- endmacro %}
 
 {#- production_lines = min(required_lines, room), 0 when <= changeover_lines + 1e-9 -#}

@@ -2,20 +2,27 @@
 
     Arithmetic policy (scheduling.md section 4 "use exact numeric arithmetic"):
     * every quantity is stored as pst_qty_type() = numeric(38,12);
-    * additions, subtractions and the products of the rules are exact at that
-      scale for inputs with <= 6 decimals each (Redshift: the product of two
-      (38,12) operands is (38,24), 14 integer digits, then cast back);
-    * the only inexact operation is division (avg_demand, days_of_supply,
-      need_units, need/rate, x/R), done by pst_div(): >= 16 significant digits
-      on PostgreSQL, >= 23 decimals on Redshift, then rounded to 12 decimals.
-      The rules' 1e-9 guards absorb that noise; thresholds that can be
-      evaluated without dividing (candidate, reactive class, excess) are
-      evaluated exactly by cross-multiplying.
+    * sums, differences and the rules' products (tdos * window_sum,
+      (lines - changeover) * rate, ...) are exact for inputs with up to 6
+      decimals each; every product is cast back to (38,12) at once (on Redshift
+      (38,12) * (38,12) is (38,24): 14 integer digits, ample for units and lines);
+    * division is the only inexact operation (avg_demand, days_of_supply,
+      need_units, need / rate, x / R), done by pst_div(): >= 16 significant
+      digits on PostgreSQL, scale 23 on Redshift, then rounded to 12 decimals.
+      The rules' 1e-9 guards absorb that noise. Projected inventory, lines and
+      goals involve no division and are carried exactly from day to day.
+      Thresholds that can be evaluated without dividing (candidate, reactive
+      class, excess inventory) are evaluated exactly by cross-multiplying;
+    * ceil/floor results are cast to numeric(38,0) before * R (Redshift keeps
+      the quotient's scale through ceil/floor).
 -#}
 
 {% macro pst_qty_type() -%}numeric(38,12){%- endmacro %}
 
 {% macro pst_qty(expr) -%}cast({{ expr }} as {{ pst_qty_type() }}){%- endmacro %}
+
+{#- A whole number (the result of ceil/floor) as numeric(38,0). -#}
+{% macro pst_whole(expr) -%}cast({{ expr }} as numeric(38,0)){%- endmacro %}
 
 {#- Tolerances of scheduling.md section 4, as exact numeric literals (a bare 1e-9
     would be a float on Redshift). -#}

@@ -4,9 +4,11 @@
 -- the rank in the pool and the line rounding. Candidates are the rows with
 -- is_candidate; every item has a state row on every plan date.
 --
--- Built by the `pst_fps_dt_iteration` materialization: one set-based statement
--- per plan date within this single dbt invocation. The SQL below is the same
--- step chained as one CTE per plan date; dbt unit tests run it.
+-- Built by the `pst_fps_dt_iteration` materialization (macros/materializations):
+-- within this single dbt invocation, two set-based statements per plan date, in
+-- date order (need, then classes/ranking/line rounding and the carried state).
+-- The SQL below is the same two steps chained as CTEs for every plan date: it is
+-- what dbt compile shows and what the dbt unit tests run (with a small H).
 {{ config(
     materialized='pst_fps_dt_iteration',
     sort=['fps_dt', 'manufacturing_location', 'line_type'],
