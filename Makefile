@@ -33,8 +33,7 @@ test: install
 	@$(UV) run --locked --no-sync pytest $(PYTEST_ARGS)
 
 dev: install
-	@mkdir -p $(DAGSTER_HOME) && [ -f $(DAGSTER_HOME)/dagster.yaml ] || printf 'telemetry:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
-	@$(UV) run --locked --no-sync python -c "from orchestration.run import ensure_local_data, ensure_dbt_manifest; ensure_local_data(); ensure_dbt_manifest()"
+	@$(UV) run --locked --no-sync python -c "from orchestration.run import prepare_dagster_home, ensure_local_data, ensure_dbt_manifest; prepare_dagster_home(); ensure_local_data(); ensure_dbt_manifest()"
 	@$(UV) run --locked --no-sync dagster dev -h 127.0.0.1 -p 3000 -m orchestration.definitions
 
 bench: install

@@ -14,17 +14,7 @@ import time
 from datetime import date
 
 from orchestration import settings
-
-
-def prepare_environment() -> None:
-    """Local Dagster instance (SQLite in DAGSTER_HOME) with telemetry off."""
-    home = settings.pst_home() / "dagster_home"
-    os.environ.setdefault("DAGSTER_HOME", str(home))
-    home = settings.Path(os.environ["DAGSTER_HOME"])
-    home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("telemetry:\n  enabled: false\n")
+from orchestration.local_instance import prepare_dagster_home
 
 
 def ensure_local_data() -> None:
@@ -55,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     run_date = args.run_date or settings.plant_today()
 
-    prepare_environment()
+    prepare_dagster_home()
     ensure_local_data()
     ensure_dbt_manifest()
 

@@ -18,8 +18,9 @@ def pytest_configure(config):
     _SESSION_HOME = Path(tempfile.mkdtemp(prefix="pst-test-"))
     os.environ["PST_HOME"] = str(_SESSION_HOME)
     os.environ["DAGSTER_HOME"] = str(_SESSION_HOME / "dagster_home")
-    (_SESSION_HOME / "dagster_home").mkdir(parents=True, exist_ok=True)
-    (_SESSION_HOME / "dagster_home" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    from orchestration.local_instance import prepare_dagster_home
+
+    prepare_dagster_home()
     os.environ.pop("PST_DATABASE_URL", None)
     os.environ.pop("PST_LOCAL_DATA_DIR", None)
     os.environ.setdefault("SODA_CORE_TELEMETRY_ENABLED", "false")

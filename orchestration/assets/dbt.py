@@ -60,6 +60,8 @@ translator = ProductionSchedulingTranslator(
     dagster_dbt_translator=translator,
     # The models are built for one run_date at a time: a backfill is one run per partition.
     backfill_policy=BackfillPolicy.multi_run(max_partitions_per_run=1),
+    # stg2 holds one run_date at a time: builds of different partitions queue (pool limit 1).
+    pool="pst_schedule_build",
 )
 def production_schedule_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource,
                                    warehouse: WarehouseResource,

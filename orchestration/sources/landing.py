@@ -39,6 +39,10 @@ def _create(cur, qualified: tuple[str, str], columns: Sequence[tuple[str, sql.Co
     )
 
 
+# COPY text format: backslash, tab and line breaks inside a value are escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _copy_text_rows(cur, qualified, columns, rows: Iterable[Sequence]) -> int:
     """COPY where NULL is written as \\N so that empty strings survive as ''."""
     buffer, count = io.StringIO(), 0
@@ -49,9 +53,9 @@ def _copy_text_rows(cur, qualified, columns, rows: Iterable[Sequence]) -> int:
     def escape(value) -> str:
         if value is None:
             return "\\N"
-        text = value.isoformat() if isinstance(value, (date, datetime)) else str(value)
-        return (text.replace("\\", "\\\\").replace("\t", "\\t")
-                .replace("\n", "\\n").replace("\r", "\\r"))
+        if isinstance(value, str):
+            return value.translate(_COPY_ESCAPES)
+        return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
 
     def flush() -> None:
         buffer.seek(0)

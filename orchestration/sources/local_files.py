@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -38,8 +39,9 @@ def forecast_records(data_dir: Path, run_date: date, horizon_days: int, demand_w
     window = set(forecast_window(run_date, horizon_days, demand_window_days))
     updated_at_index = header_map.extra.get("updated_at")
     records = []
+    parse_date = functools.lru_cache(maxsize=4096)(parse_iso_date)  # few distinct dates, millions of rows
     for row in rows:
-        day = parse_iso_date(row.cells[2])
+        day = parse_date(row.cells[2])
         if day is not None and day not in window:
             continue
         updated_at = grid[row.row_number - 1][updated_at_index] if updated_at_index is not None else None
@@ -52,9 +54,10 @@ def inventory_rows(data_dir: Path):
     grid = read_grid(data_dir / specs.INVENTORY_CSV)
     _, rows = landing_rows(specs.INVENTORY_CSV, grid, specs.INVENTORY_COLUMNS)
     valid, rejects = [], []
+    parse_date = functools.lru_cache(maxsize=4096)(parse_iso_date)
     for row in rows:
         item_id, dc, snapshot_text, units_text = (trim(c) for c in row.cells)
-        snapshot_dt = parse_iso_date(snapshot_text)
+        snapshot_dt = parse_date(snapshot_text)
         units = parse_plain_number(units_text)
         problems = [name for name, ok in (("item_id", item_id), ("distribution_center", dc),
                                           ("snapshot_dt", snapshot_dt), ("on_hand_units", units is not None))

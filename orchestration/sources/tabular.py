@@ -68,7 +68,7 @@ def landing_rows(source: str, grid: Sequence[Sequence[str]], required: Sequence[
     rows = []
     for offset, raw in enumerate(grid[1:]):
         cells = ["" if c is None else str(c) for c in raw]
-        if all(is_blank(c) for c in cells):
+        if is_blank("".join(cells)):  # one check per row: the cells are all blank
             continue
         padded = cells + [""] * (len(header) - len(cells))
         extra = {name: padded[i] for name, i in header_map.extra.items() if padded[i] != ""}

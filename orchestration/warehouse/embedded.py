@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 
 import psycopg2
+from psycopg2 import sql
 
 from orchestration.warehouse.target import WarehouseTarget, parse_database_url
 
@@ -44,7 +45,37 @@ def start_embedded(data_root: Path, *, keep_running: bool = False) -> WarehouseT
         server = pgserver.get_server(
             pgdata, cleanup_mode=None if (keep_running or already_up) else "stop")
     _servers[pgdata] = server
-    return parse_database_url(server.get_uri(), embedded=True)
+    target = parse_database_url(server.get_uri(), embedded=True)
+    _tune(target)
+    return target
+
+
+# The server's defaults (work_mem 4MB) make the scale-100 aggregations spill to
+# disk. We own the embedded server, so it gets settings sized for this work;
+# an external PST_DATABASE_URL server is never reconfigured.
+_SETTINGS = {"work_mem": "256MB", "maintenance_work_mem": "512MB"}
+
+
+def _tune(target: WarehouseTarget) -> None:
+    conn = psycopg2.connect(**target.psycopg2_kwargs)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            changed = False
+            for name, value in _SETTINGS.items():
+                cur.execute("select setting || coalesce(unit, '') from pg_settings where name = %s",
+                            (name,))
+                current = cur.fetchone()[0]
+                cur.execute("select pg_size_bytes(%s) = pg_size_bytes(%s)",
+                            (value, current))
+                if not cur.fetchone()[0]:
+                    cur.execute(sql.SQL("alter system set {} = {}").format(
+                        sql.Identifier(name), sql.Literal(value)))
+                    changed = True
+            if changed:
+                cur.execute("select pg_reload_conf()")
+    finally:
+        conn.close()
 
 
 def _accepts_connections(socket_dir: Path) -> bool:

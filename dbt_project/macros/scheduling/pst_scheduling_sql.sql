@@ -105,3 +105,10 @@
 {% macro postgres__pst_work_mem(size) -%}set local work_mem = '{{ size }}'{%- endmacro %}
 
 {% macro redshift__pst_work_mem(size) -%}{%- endmacro %}
+
+{#- One text key from several columns (portable: || with explicit casts). -#}
+{% macro pst_concat_keys(columns) -%}
+  {%- for c in columns -%}
+    coalesce(cast({{ c }} as varchar(65535)), '') {{- " || '|' || " if not loop.last }}
+  {%- endfor -%}
+{%- endmacro %}

@@ -46,11 +46,12 @@ dc_mapping as (
     where qa_code is not null
 ),
 
--- codes 7: one row per unusable row
+-- codes 7: one row per unusable row, with the row's own keys (D29: the
+-- location is not a key of a forecast or inventory row)
 forecast_rows as (
     select
         qa_code, qa_message, 'forecasts', _row_number,
-        item_id, manufacturing_location, null,
+        item_id, null, null,
         distribution_center, forecast_date, cast(null as integer)
     from {{ ref('int_forecasts__checked') }}
     where qa_code = '7'
@@ -59,7 +60,7 @@ forecast_rows as (
 inventory_rows as (
     select
         qa_code, qa_message, 'inventory_snapshot', _row_number,
-        item_id, manufacturing_location, null,
+        item_id, null, null,
         distribution_center, snapshot_dt, cast(null as integer)
     from {{ ref('int_inventory__checked') }}
     where qa_code = '7'

@@ -14,3 +14,4 @@ select {{ column_name }}
 from {{ model }}
 where not ({{ column_name }} {{ condition }})
 {% endtest %}
+
