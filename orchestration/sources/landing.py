@@ -125,17 +125,16 @@ def ensure_inventory_tables(cur) -> None:
 
 def land_inventory(conn, valid: Sequence[tuple], rejects: Sequence[tuple],
                    run_date: date, loaded_at: datetime) -> tuple[int, int]:
-    """Local form only: the file is the ERP's truth for every snapshot_dt it holds.
+    """Local form only: the file stands in for the whole ERP table (D31).
 
-    valid rows are (item_id, dc, snapshot_dt, on_hand_units); rejects are
-    (row_number, item_id, dc, snapshot_dt, on_hand_units, reason), kept per run_date.
+    erp.inventory_snapshot is replaced by the file's typed rows, so another
+    data directory never leaves its snapshots behind; valid rows are
+    (item_id, dc, snapshot_dt, on_hand_units). Rejects are (row_number,
+    item_id, dc, snapshot_dt, on_hand_units, reason), kept per run_date.
     """
-    snapshot_dates = sorted({row[2] for row in valid})
     with conn.cursor() as cur:
         ensure_inventory_tables(cur)
-        if snapshot_dates:
-            cur.execute(sql.SQL("delete from {} where snapshot_dt = any(%s)").format(
-                _table(specs.INVENTORY_TABLE)), (snapshot_dates,))
+        cur.execute(sql.SQL("delete from {}").format(_table(specs.INVENTORY_TABLE)))
         cur.execute(sql.SQL("delete from {} where run_date = %s").format(
             _table(specs.INVENTORY_REJECTS_TABLE)), (run_date,))
         n_valid = _copy_text_rows(cur, specs.INVENTORY_TABLE, list(specs.INVENTORY_COLUMNS), valid)

@@ -17,6 +17,7 @@ def test_build_args_carry_the_vars_as_json():
     args = dbt_build_args(date(2026, 2, 1), horizon_days=10, demand_window_days=3,
                           line_rounding_increment=0.25)
     assert args[:2] == ["build", "--vars"]
+    assert args[3:] == ["--exclude-resource-type", "unit_test"]
     assert json.loads(args[2]) == {"run_date": "2026-02-01", "horizon_days": 10,
                                    "demand_window_days": 3, "line_rounding_increment": "0.25"}
 

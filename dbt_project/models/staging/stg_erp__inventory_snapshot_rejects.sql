@@ -1,5 +1,6 @@
 -- Rows of inventory_snapshot.csv that the local loader could not type, from the
--- load in force on run_date (latest load run_date <= run_date).
+-- load of this run_date (local form only: every run loads the file before dbt
+-- runs; a clean load leaves no row, so an older load must not stand in for it).
 select
     run_date as load_run_date,
     _row_number,
@@ -12,4 +13,4 @@ select
     {{ pst_clean_cell('reason') }} as reason,
     _loaded_at
 from {{ source('erp_rejects', 'inventory_snapshot') }}
-where {{ pst_latest_snapshot_filter(source('erp_rejects', 'inventory_snapshot'), 'run_date') }}
+where run_date = {{ pst_run_date() }}

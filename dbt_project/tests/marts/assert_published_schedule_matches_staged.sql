@@ -1,7 +1,7 @@
 -- Audit of the publish step (write-audit-publish): for this run_date the
 -- published schedule holds exactly the staged rows, once each. Fails with the
 -- counts when a publish lost, duplicated or kept stale rows.
-{{ config(severity='error') }}
+{{ config(severity='error', meta={'dagster': {'ref': {'name': 'fact_production_schedule'}}}) }}
 
 with staged as (
     select count(*) as n_rows from {{ ref('fact_production_schedule_staged') }}
