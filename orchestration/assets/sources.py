@@ -41,7 +41,8 @@ def build_sheet_tab_asset(tab: specs.SheetTab) -> AssetsDefinition:
         run_date = run_date_of(context)
         extra_columns, rows = local_sources.sheet_tab(tab)
         with warehouse.connection() as conn:
-            landed = landing.land_sheet_tab(conn, tab, rows, run_date, datetime.now(timezone.utc))
+            landed = landing.land_sheet_tab(conn, tab, rows, run_date, datetime.now(timezone.utc),
+                                            extra_columns)
         if extra_columns:
             # Kept in _extra_columns; schema-drift alerting reads this metadata.
             context.log.warning(f"tab '{tab.name}': unexpected column(s) {extra_columns} kept")

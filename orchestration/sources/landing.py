@@ -72,18 +72,36 @@ def _copy_text_rows(cur, qualified, columns, rows: Iterable[Sequence]) -> int:
     return count
 
 
+def record_load(cur, source: str, snapshot_dt: date, loaded_at: datetime, row_count: int,
+                extra_columns: Sequence[str] = ()) -> None:
+    """Log the snapshot in raw.source_loads (replacing an earlier load of it)."""
+    _create(cur, specs.LOADS_TABLE, [
+        ("source", sql.SQL("varchar(256)")), ("snapshot_dt", sql.SQL("date")),
+        ("loaded_at", sql.SQL("timestamptz")), ("row_count", sql.SQL("integer")),
+        ("extra_columns", TEXT),
+    ])
+    cur.execute(sql.SQL("delete from {} where source = %s and snapshot_dt = %s").format(
+        _table(specs.LOADS_TABLE)), (source, snapshot_dt))
+    cur.execute(sql.SQL("insert into {} values (%s, %s, %s, %s, %s)").format(
+        _table(specs.LOADS_TABLE)),
+        (source, snapshot_dt, loaded_at, row_count, ",".join(extra_columns) or None))
+
+
 def land_sheet_tab(conn, tab: specs.SheetTab, rows: Sequence[LandingRow],
-                   snapshot_dt: date, loaded_at: datetime) -> int:
+                   snapshot_dt: date, loaded_at: datetime,
+                   extra_columns: Sequence[str] = ()) -> int:
     """Replace the tab's snapshot `snapshot_dt` with these rows (all cells as text)."""
     columns = list(tab.required_columns)
     with conn.cursor() as cur:
         _create(cur, tab.raw_table, [(c, TEXT) for c in columns] + _META)
         cur.execute(sql.SQL("delete from {} where _snapshot_dt = %s").format(_table(tab.raw_table)),
                     (snapshot_dt,))
-        return _copy_text_rows(
+        landed = _copy_text_rows(
             cur, tab.raw_table, columns + [n for n, _ in _META],
             ((*r.cells, r.extra_json, r.row_number, snapshot_dt, loaded_at) for r in rows),
         )
+        record_load(cur, tab.raw_table[1], snapshot_dt, loaded_at, landed, extra_columns)
+        return landed
 
 
 FORECAST_RAW_COLUMNS = [*specs.FORECAST_COLUMNS, "updated_at"]
@@ -103,11 +121,13 @@ def land_forecasts(conn, records: Iterable[Sequence], snapshot_dt: date, loaded_
         ensure_forecast_table(cur)
         cur.execute(sql.SQL("delete from {} where snapshot_dt = %s").format(
             _table(specs.FORECAST_RAW_TABLE)), (snapshot_dt,))
-        return _copy_text_rows(
+        landed = _copy_text_rows(
             cur, specs.FORECAST_RAW_TABLE,
             FORECAST_RAW_COLUMNS + ["_row_number", "snapshot_dt", "_loaded_at"],
             ((*r[:5], r[5], snapshot_dt, loaded_at) for r in records),
         )
+        record_load(cur, specs.FORECAST_RAW_TABLE[1], snapshot_dt, loaded_at, landed)
+        return landed
 
 
 def ensure_inventory_tables(cur) -> None:

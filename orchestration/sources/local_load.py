@@ -22,8 +22,9 @@ def land_local_form(data_dir: Path, run_date: date, horizon_days: int = 31,
     counts: dict[str, int] = {}
     with connect(target) as conn:
         for tab in specs.SHEET_TABS.values():
-            _, rows = local_files.sheet_tab_rows(data_dir, tab)
-            counts[".".join(tab.raw_table)] = landing.land_sheet_tab(conn, tab, rows, run_date, loaded_at)
+            extra_columns, rows = local_files.sheet_tab_rows(data_dir, tab)
+            counts[".".join(tab.raw_table)] = landing.land_sheet_tab(
+                conn, tab, rows, run_date, loaded_at, extra_columns)
         records = local_files.forecast_records(data_dir, run_date, horizon_days, demand_window_days)
         counts["raw.supplybuy_forecasts"] = landing.land_forecasts(conn, records, run_date, loaded_at)
         valid, rejects = local_files.inventory_rows(data_dir)

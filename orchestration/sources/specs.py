@@ -55,3 +55,7 @@ INVENTORY_REJECTS_TABLE = ("raw", "erp_inventory_snapshot_rejects")
 INVENTORY_CSV = "inventory_snapshot.csv"
 
 LOCAL_FILES = tuple(tab.csv_file for tab in SHEET_TABS.values()) + (FORECAST_CSV, INVENTORY_CSV)
+
+# One row per (source, snapshot_dt) landed, even when the snapshot has no rows:
+# an empty tab or pull is still the snapshot in force for its run_date.
+LOADS_TABLE = ("raw", "source_loads")

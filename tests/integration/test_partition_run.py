@@ -76,3 +76,38 @@ def test_database_url_selects_another_server_for_everything(sample_dir, dbt_mani
     finally:
         ensure_warehouse()  # back to the session's embedded warehouse for later tests
         other.cleanup()
+
+
+def test_an_empty_tab_is_a_snapshot_not_a_gap(data_copy, dbt_manifest):
+    """A staffing tab with a header and no rows is the snapshot in force: the run
+    uses the defaults, never an older snapshot's overrides."""
+    from orchestration.sources.local_load import land_local_form
+
+    land_local_form(data_copy, date(2026, 11, 12))  # an older snapshot with overrides
+    with (data_copy / "staffing.csv").open("w", newline="") as handle:
+        handle.write("manufacturing_location,line_type,dt,lines_staffed\n")
+    run_date = date(2026, 11, 13)
+    assert run_partition(run_date, data_copy) == 0
+    assert query("select count(*) from stg.stg_sheets__staffing") == [(0,)]
+    assert query("select row_count from raw.source_loads where source = 'sheets_staffing' "
+                 "and snapshot_dt = %s", (run_date,)) == [(0,)]
+    assert query("select count(*) from dwh.fact_production_schedule where run_date = %s",
+                 (run_date,))[0][0] > 0
+
+
+def test_no_snapshot_at_or_before_run_date_fails_saying_so(dbt_manifest, tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from orchestration.settings import DBT_PROJECT_DIR
+
+    ensure_warehouse()
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), "run", "--select", "stg_sheets__items",
+         "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+         "--target-path", str(tmp_path), "--vars", json.dumps({"run_date": "2026-01-05"})],
+        capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "No snapshot of the 'items' sheet at or before run_date 2026-01-05" in result.stdout

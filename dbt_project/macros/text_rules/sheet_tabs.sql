@@ -51,11 +51,11 @@
   from 3), '')
 {%- endmacro %}
 
-{% macro pst_stage_sheet_tab(source_relation, columns) -%}
+{% macro pst_stage_sheet_tab(source_relation, load_source, columns) -%}
 with selected_snapshot as (
     select *
     from {{ source_relation }}
-    where {{ pst_latest_snapshot_filter(source_relation, '_snapshot_dt') }}
+    where {{ pst_latest_snapshot_filter('_snapshot_dt', load_source) }}
 ),
 
 cleaned as (

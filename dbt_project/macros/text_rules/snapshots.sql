@@ -1,27 +1,37 @@
-{#- scheduling.md section 1: every input is taken as it stood on run_date. -#}
+{#- scheduling.md section 1: every input is taken as it stood on run_date.
 
-{#- Rows of the latest snapshot at or before run_date (the max is per relation). -#}
-{% macro pst_latest_snapshot_filter(relation, column) -%}
-  {{ column }} = (select max({{ column }}) from {{ relation }} where {{ column }} <= {{ pst_run_date() }})
+    The snapshot in force is read from raw.source_loads, the loaders' log of
+    every snapshot they landed (one row per source and snapshot_dt), not from
+    the rows themselves: a tab or a pull with no rows is still a snapshot (an
+    empty staffing tab must not bring back an older one). -#}
+
+{#- Rows of the latest snapshot at or before run_date of this raw table. -#}
+{#- load_source names the raw table in the log (e.g. 'sheets_items'); it is
+    passed explicitly because in dbt unit tests the relation is a fixture. -#}
+{% macro pst_latest_snapshot_filter(column, load_source) -%}
+  {{ column }} = (
+      select max(snapshot_dt) from {{ source('loads', 'source_loads') }}
+      where source = '{{ load_source }}' and snapshot_dt <= {{ pst_run_date() }})
 {%- endmacro %}
 
 {#- Used as a pre_hook of the Sheets staging views: a run with no snapshot at
     or before its run_date fails with a message that says so (instead of
     scheduling from an empty tab). Renders no SQL. -#}
-{% macro pst_require_snapshot(relation, column, tab) -%}
+{% macro pst_require_snapshot(load_source, tab) -%}
   {%- if execute -%}
     {%- set sql -%}
       select
-        sum(case when {{ column }} <= {{ pst_run_date() }} then 1 else 0 end) as rows_as_of,
-        cast(min({{ column }}) as varchar) as first_snapshot
-      from {{ relation }}
+        sum(case when snapshot_dt <= {{ pst_run_date() }} then 1 else 0 end) as loads_as_of,
+        cast(min(snapshot_dt) as varchar) as first_snapshot
+      from {{ source('loads', 'source_loads') }}
+      where source = '{{ load_source }}'
     {%- endset -%}
     {%- set row = run_query(sql).rows[0] -%}
     {%- if not row[0] -%}
       {{ exceptions.raise_compiler_error(
           "No snapshot of the '" ~ tab ~ "' sheet at or before run_date " ~ pst_run_date_str()
-          ~ " in " ~ relation ~ " ("
-          ~ ("the table is empty" if row[1] is none else "its first snapshot is " ~ row[1])
+          ~ " (raw." ~ load_source ~ ": "
+          ~ ("it was never loaded" if row[1] is none else "its first snapshot is " ~ row[1])
           ~ "). Load the Sheets for this run_date (or an earlier one) before building the schedule.") }}
     {%- endif -%}
   {%- endif -%}

@@ -1,7 +1,7 @@
 -- The items tab as of run_date, typed (text rules D1-D4).
-{{ config(pre_hook="{{ pst_require_snapshot(source('sheets', 'items'), '_snapshot_dt', 'items') }}") }}
+{{ config(pre_hook="{{ pst_require_snapshot('sheets_items', 'items') }}") }}
 
-{{ pst_stage_sheet_tab(source('sheets', 'items'), {
+{{ pst_stage_sheet_tab(source('sheets', 'items'), 'sheets_items', {
     'item_id': 'text',
     'item_name': 'text',
     'manufacturing_location': 'text',

@@ -10,7 +10,7 @@
 with selected_pull as (
     select *
     from {{ source('supplybuy', 'forecasts') }}
-    where {{ pst_latest_snapshot_filter(source('supplybuy', 'forecasts'), 'snapshot_dt') }}
+    where {{ pst_latest_snapshot_filter('snapshot_dt', 'supplybuy_forecasts') }}
 ),
 
 cleaned as (
