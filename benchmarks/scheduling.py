@@ -98,7 +98,7 @@ def run_naive(home: Path, horizon_days: int = 31) -> dict:
         for d in range(1, horizon_days + 1)) + ") as days")
     model_rows = scalar("select count(*) from stg2.ps_fps_dt_iteration where is_candidate")
     return {"naive_wall_s": wall, "dbt_invocations": horizon_days,
-            "naive_candidates": naive_rows, "model_candidates": model_rows}
+            "naive_candidates": int(naive_rows), "model_candidates": int(model_rows)}
 
 
 def main() -> int:

@@ -1,6 +1,7 @@
 """The dbt models as Dagster assets, one partition = one run_date."""
 
 
+from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from dagster import AssetExecutionContext, AssetKey, BackfillPolicy
@@ -15,6 +16,8 @@ from orchestration.dbt_args import dbt_build_args
 from orchestration.dbt_project_def import dbt_project
 from orchestration.partitions import daily_run_dates, run_date_of
 from orchestration.resources import SchedulingParameters, WarehouseResource
+
+RUNS_TARGET_PATH = Path(dbt_project.project_dir) / "target" / "dagster_runs"
 
 # The warehouse schema each top-level model folder builds into (dbt_project.yml).
 _FOLDER_SCHEMA = {"staging": "stg", "intermediate": "stg2", "marts": "dwh"}
@@ -70,4 +73,6 @@ def production_schedule_dbt_models(context: AssetExecutionContext, dbt: DbtCliRe
     warehouse.target()  # start/locate the warehouse and export the dbt profile's env
     args = dbt_build_args(run_date_of(context), scheduling.horizon_days,
                           scheduling.demand_window_days, scheduling.line_rounding_increment)
-    yield from dbt.cli(args, context=context).stream()
+    # One target folder for every run (builds are serialized by the pool) instead of
+    # dagster-dbt's folder per run, which would pile up under dbt_project/target.
+    yield from dbt.cli(args, context=context, target_path=RUNS_TARGET_PATH).stream()

@@ -21,5 +21,4 @@
   {% do run_query('create table ' ~ need_table ~ ' as ' ~ pst_fps_need_step(state_sql, inputs, plan_day | int)) %}
   {% do run_query('create table ' ~ day_table ~ ' as ' ~ pst_fps_schedule_step(need_table)) %}
   {% do run_query('drop table ' ~ need_table) %}
-  {% do adapter.commit() %}
 {% endmacro %}
