@@ -7,13 +7,23 @@ import sys
 from pathlib import Path
 
 from dagster import Definitions
+from dagster_aws.s3 import S3Resource
+from dagster_aws.secretsmanager import SecretsManagerResource
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import production_schedule_dbt_models
 from orchestration.assets.sources import source_assets
 from orchestration.dbt_project_def import dbt_project
 from orchestration.jobs import daily_schedule, production_schedule_job
-from orchestration.resources import LocalFormSources, SchedulingParameters, WarehouseResource
+from orchestration.resources import (
+    GoogleSheetsSource,
+    LocalFormSources,
+    RawArchiveResource,
+    SchedulingParameters,
+    SourceCredentials,
+    SupplybuySource,
+    WarehouseResource,
+)
 
 
 def _dbt_executable() -> str:
@@ -21,6 +31,10 @@ def _dbt_executable() -> str:
     beside_python = Path(sys.executable).with_name("dbt")
     return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
 
+
+# AWS clients take region, endpoint and credentials from the usual AWS environment
+# (AWS_REGION, AWS_ENDPOINT_URL, the ECS task role); they are built only when used.
+credentials = SourceCredentials(secrets_manager=SecretsManagerResource())
 
 defs = Definitions(
     assets=[*source_assets, production_schedule_dbt_models],
@@ -30,6 +44,9 @@ defs = Definitions(
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable()),
         "warehouse": WarehouseResource(),
         "local_sources": LocalFormSources(),
+        "sheets": GoogleSheetsSource(credentials=credentials),
+        "supplybuy": SupplybuySource(credentials=credentials),
+        "raw_archive": RawArchiveResource(s3=S3Resource()),
         "scheduling": SchedulingParameters(),
     },
 )

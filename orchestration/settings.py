@@ -44,3 +44,47 @@ def local_data_dir() -> Path:
     """Directory in the local form of sources.md (the generated sample by default)."""
     configured = os.environ.get("PST_LOCAL_DATA_DIR")
     return Path(configured).resolve() if configured else default_sample_dir()
+
+
+# Production sources and AWS (docs/configuration.md). Unset = the local form.
+
+def _env(name: str) -> str | None:
+    return os.environ.get(name, "").strip() or None
+
+
+def sheets_spreadsheet_id() -> str | None:
+    return _env("GOOGLE_SHEETS_SPREADSHEET_ID")
+
+
+def google_credentials_file() -> str | None:
+    return _env("GOOGLE_APPLICATION_CREDENTIALS")
+
+
+def sheets_api_url() -> str | None:
+    """Another Sheets API base URL (a proxy, or a test server); unset = Google's."""
+    return _env("PST_SHEETS_API_URL")
+
+
+def supplybuy_base_url() -> str | None:
+    return _env("SUPPLYBUY_BASE_URL")
+
+
+def supplybuy_token() -> str | None:
+    return _env("SUPPLYBUY_API_TOKEN")
+
+
+def raw_bucket() -> str | None:
+    return _env("PST_RAW_BUCKET")
+
+
+def secrets_arn() -> str | None:
+    return _env("PST_SECRETS_ARN")
+
+
+def erp_owns_inventory() -> bool:
+    """PST_ERP_INVENTORY=erp: erp.inventory_snapshot is the ERP's (production), read only.
+    Default `local`: the platform loads inventory_snapshot.csv into it."""
+    value = (_env("PST_ERP_INVENTORY") or "local").lower()
+    if value not in ("local", "erp"):
+        raise ValueError(f"PST_ERP_INVENTORY must be 'local' or 'erp' (got {value!r})")
+    return value == "erp"

@@ -79,3 +79,7 @@ def print_failure(result, run_date: date) -> None:
             print(f"  step {event.step_key}: {message}")
             if cause:
                 print(f"    caused by: {cause}")
+            user_failure = event.step_failure_data.user_failure_data
+            alarm = user_failure.metadata.get("alarm") if user_failure else None
+            if alarm is not None:
+                print(f"    alarm: {alarm.value}")

@@ -1,6 +1,8 @@
 """Landing assets: each source lands as text, one partition = one run_date.
 
-Re-materializing a partition replaces that partition's rows only.
+Each asset fetches from the production form when it is configured (Google
+Sheets, Supplybuy) and from the local CSV form otherwise; landing is the same
+code for both. Re-materializing a partition replaces that partition's rows only.
 """
 
 
@@ -11,17 +13,37 @@ from dagster import (
     AssetSpec,
     AssetsDefinition,
     BackfillPolicy,
+    Failure,
     MaterializeResult,
+    MetadataValue,
     asset,
     multi_asset,
 )
 
+from orchestration import settings
 from orchestration.partitions import daily_run_dates, run_date_of
-from orchestration.resources import LocalFormSources, SchedulingParameters, WarehouseResource
+from orchestration.resources import (
+    GoogleSheetsSource,
+    LocalFormSources,
+    RawArchiveResource,
+    SchedulingParameters,
+    SupplybuySource,
+    WarehouseResource,
+)
 from orchestration.sources import landing, specs
+from orchestration.sources.local_files import forecast_window
+from orchestration.sources.sheets import SheetsError
+from orchestration.sources.snapshots import first_snapshot_dt, snapshot_in_force
+from orchestration.sources.supplybuy import SupplybuyError
+from orchestration.sources.tabular import SourceSchemaError, landing_rows
 
 SOURCES_GROUP = "sources"
 ONE_RUN_DATE_PER_RUN = BackfillPolicy.multi_run(max_partitions_per_run=1)
+
+
+def alarm_failure(error: Exception, alarm: str, **metadata) -> Failure:
+    """A step failure that names the alarm it raises (read by the alert router)."""
+    return Failure(description=str(error), metadata={"alarm": alarm, **metadata})
 
 
 def build_sheet_tab_asset(tab: specs.SheetTab) -> AssetsDefinition:
@@ -32,27 +54,70 @@ def build_sheet_tab_asset(tab: specs.SheetTab) -> AssetsDefinition:
         key_prefix=[schema],
         group_name=SOURCES_GROUP,
         partitions_def=daily_run_dates,
-    backfill_policy=ONE_RUN_DATE_PER_RUN,
+        backfill_policy=ONE_RUN_DATE_PER_RUN,
         kinds={"googlesheets", "postgres"},
-        description=f"Sheet tab '{tab.name}' as typed in (all cells text), snapshot = run_date.",
+        description=f"Sheet tab '{tab.name}' as typed in (all cells text), one snapshot per load.",
     )
     def _sheet_tab(context: AssetExecutionContext, warehouse: WarehouseResource,
-                   local_sources: LocalFormSources) -> MaterializeResult:
+                   local_sources: LocalFormSources, sheets: GoogleSheetsSource,
+                   raw_archive: RawArchiveResource) -> MaterializeResult:
         run_date = run_date_of(context)
-        extra_columns, rows = local_sources.sheet_tab(tab)
+        if sheets.is_configured() and run_date < settings.plant_today():
+            return _snapshot_in_force(context, warehouse, tab, run_date)
+        loaded_at = datetime.now(timezone.utc)
+        label = f"tab '{tab.name}'"
+        try:
+            if sheets.is_configured():
+                grid, payload = sheets.reader().tab_values_with_payload(tab.name)
+                archived = raw_archive.writer(table, run_date, loaded_at).put("values.json", payload)
+                header_map, rows = landing_rows(label, grid, tab.required_columns)
+                extra_columns, origin = header_map.extra_columns, {"archived_to": archived}
+            else:
+                extra_columns, rows = local_sources.sheet_tab(tab)
+                origin = {"file": str(local_sources.directory() / tab.csv_file)}
+        except SourceSchemaError as error:
+            raise alarm_failure(error, "schema-drift-detected", tab=tab.name,
+                                missing_columns=", ".join(error.missing)) from error
+        except SheetsError as error:
+            raise alarm_failure(error, error.alarm, tab=tab.name) from error
         with warehouse.connection() as conn:
-            landed = landing.land_sheet_tab(conn, tab, rows, run_date, datetime.now(timezone.utc),
-                                            extra_columns)
+            landed = landing.land_sheet_tab(conn, tab, rows, run_date, loaded_at, extra_columns)
         if extra_columns:
-            # Kept in _extra_columns; schema-drift alerting reads this metadata.
-            context.log.warning(f"tab '{tab.name}': unexpected column(s) {extra_columns} kept")
+            # Kept in _extra_columns; the schema-drift alarm reads this metadata.
+            context.log.warning(f"{label}: unexpected column(s) {extra_columns} kept")
         return MaterializeResult(metadata={
             "dagster/row_count": landed,
             "snapshot_dt": run_date.isoformat(),
             "extra_columns": extra_columns,
+            **origin,
         })
 
     return _sheet_tab
+
+
+def _snapshot_in_force(context, warehouse: WarehouseResource, tab: specs.SheetTab,
+                       run_date) -> MaterializeResult:
+    """A backfill with Google Sheets: today's sheet is not the sheet of an older
+    run_date, so nothing is fetched; the run uses the snapshot in force."""
+    table = tab.raw_table[1]
+    with warehouse.connection() as conn:
+        snapshot = snapshot_in_force(conn, table, run_date)
+        first = None if snapshot else first_snapshot_dt(conn, table)
+    if snapshot is None:
+        raise Failure(description=(
+            f"No snapshot of the '{tab.name}' sheet at or before run_date {run_date} "
+            f"({'it was never loaded' if first is None else f'its first snapshot is {first}'}). "
+            "Google Sheets loads are stamped with the day they ran, so a backfill cannot use "
+            "today's sheet as an older snapshot."),
+            metadata={"alarm": "staffing-data-missing" if tab.name.startswith("staffing")
+                      else "data-freshness-stale", "tab": tab.name})
+    context.log.info(f"tab '{tab.name}': backfill of {run_date} uses the snapshot of "
+                     f"{snapshot.snapshot_dt} (loaded {snapshot.loaded_at:%Y-%m-%d %H:%M} UTC)")
+    return MaterializeResult(metadata={
+        "dagster/row_count": snapshot.row_count,
+        "snapshot_dt": snapshot.snapshot_dt.isoformat(),
+        "snapshot_in_force": True,
+    })
 
 
 sheet_tab_assets = [build_sheet_tab_asset(tab) for tab in specs.SHEET_TABS.values()]
@@ -67,15 +132,52 @@ sheet_tab_assets = [build_sheet_tab_asset(tab) for tab in specs.SHEET_TABS.value
     description="The Supplybuy pull of run_date: forecast dates run_date+1 .. run_date+H+W-1.",
 )
 def supplybuy_forecasts(context: AssetExecutionContext, warehouse: WarehouseResource,
-                        local_sources: LocalFormSources,
+                        local_sources: LocalFormSources, supplybuy: SupplybuySource,
+                        raw_archive: RawArchiveResource,
                         scheduling: SchedulingParameters) -> MaterializeResult:
     run_date = run_date_of(context)
-    records = local_sources.forecast_records(run_date, scheduling.horizon_days,
-                                             scheduling.demand_window_days)
+    loaded_at = datetime.now(timezone.utc)
+    metadata: dict = {}
+    if supplybuy.is_configured():
+        records, metadata = _pull_supplybuy(context, supplybuy, raw_archive, run_date, loaded_at,
+                                            scheduling)
+    else:
+        records = local_sources.forecast_records(run_date, scheduling.horizon_days,
+                                                 scheduling.demand_window_days)
     with warehouse.connection() as conn:
-        landed = landing.land_forecasts(conn, records, run_date, datetime.now(timezone.utc))
+        landed = landing.land_forecasts(conn, records, run_date, loaded_at)
     return MaterializeResult(metadata={"dagster/row_count": landed,
-                                       "snapshot_dt": run_date.isoformat()})
+                                       "snapshot_dt": run_date.isoformat(), **metadata})
+
+
+def _pull_supplybuy(context, supplybuy: SupplybuySource, raw_archive: RawArchiveResource,
+                    run_date, loaded_at, scheduling: SchedulingParameters):
+    """Every date of the window, all pages, or a failure (never a partial pull)."""
+    dates = forecast_window(run_date, scheduling.horizon_days, scheduling.demand_window_days)
+    archive = raw_archive.writer(specs.FORECAST_RAW_TABLE[1], run_date, loaded_at)
+
+    def archive_page(forecast_date, page_index, payload: bytes) -> None:
+        archive.put(f"{forecast_date.isoformat()}/page-{page_index:04d}.json", payload)
+
+    def progress(forecast_date, records, done, total) -> None:
+        context.log.info(f"Supplybuy: {done}/{total} dates pulled ({forecast_date}: {records} records)")
+
+    try:
+        pulled = supplybuy.client().pull(dates, on_page=archive_page, on_date_done=progress)
+    except SupplybuyError as error:
+        raise alarm_failure(error, error.alarm) from error
+    records, row_number = [], 0
+    for forecast_date in dates:
+        for record in pulled[forecast_date]:
+            row_number += 1
+            records.append((record.item_id, record.distribution_center, record.forecast_date,
+                            record.forecast_units, record.updated_at, row_number))
+    per_date = {d.isoformat(): len(pulled[d]) for d in dates}
+    return records, {
+        "records_per_forecast_date": MetadataValue.json(per_date),
+        "forecast_dates": len(dates),
+        "archived_to": f"{raw_archive.location()}/{archive.prefix}",
+    }
 
 
 @multi_asset(
@@ -94,6 +196,9 @@ def supplybuy_forecasts(context: AssetExecutionContext, warehouse: WarehouseReso
 def inventory_snapshot(context: AssetExecutionContext, warehouse: WarehouseResource,
                        local_sources: LocalFormSources):
     run_date = run_date_of(context)
+    if settings.erp_owns_inventory():
+        yield from _observe_erp_inventory(warehouse, run_date)
+        return
     valid, rejects = local_sources.inventory_rows()
     with warehouse.connection() as conn:
         landed, rejected = landing.land_inventory(conn, valid, rejects, run_date,
@@ -105,6 +210,19 @@ def inventory_snapshot(context: AssetExecutionContext, warehouse: WarehouseResou
                             metadata={"dagster/row_count": landed})
     yield MaterializeResult(asset_key=["raw", "erp_inventory_snapshot_rejects"],
                             metadata={"dagster/row_count": rejected})
+
+
+def _observe_erp_inventory(warehouse: WarehouseResource, run_date):
+    """Production: the ERP owns erp.inventory_snapshot; the platform only reads it."""
+    with warehouse.connection() as conn:
+        rows, latest = landing.inventory_as_of(conn, run_date)
+        landing.clear_inventory_rejects(conn, run_date)
+    yield MaterializeResult(asset_key=["erp", "inventory_snapshot"],
+                            metadata={"dagster/row_count": rows,
+                                      "latest_snapshot_dt": latest.isoformat() if latest else None,
+                                      "owned_by": "ERP (read only)"})
+    yield MaterializeResult(asset_key=["raw", "erp_inventory_snapshot_rejects"],
+                            metadata={"dagster/row_count": 0})
 
 
 source_assets = [*sheet_tab_assets, supplybuy_forecasts, inventory_snapshot]

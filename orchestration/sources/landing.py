@@ -136,6 +136,10 @@ def ensure_inventory_tables(cur) -> None:
         ("item_id", sql.SQL("varchar(256)")), ("distribution_center", sql.SQL("varchar(256)")),
         ("snapshot_dt", sql.SQL("date")), ("on_hand_units", sql.SQL("numeric(18,4)")),
     ])
+    ensure_inventory_rejects_table(cur)
+
+
+def ensure_inventory_rejects_table(cur) -> None:
     _create(cur, specs.INVENTORY_REJECTS_TABLE, [
         ("run_date", sql.SQL("date")), ("_row_number", sql.SQL("integer")),
         *[(c, TEXT) for c in specs.INVENTORY_COLUMNS],
@@ -164,3 +168,24 @@ def land_inventory(conn, valid: Sequence[tuple], rejects: Sequence[tuple],
             ((run_date, *r, loaded_at) for r in rejects),
         )
     return n_valid, n_rejects
+
+
+def inventory_as_of(conn, run_date: date) -> tuple[int, date | None]:
+    """Rows of erp.inventory_snapshot at or before run_date and its latest snapshot_dt."""
+    with conn.cursor() as cur:
+        cur.execute("select to_regclass(%s) is not null", (".".join(specs.INVENTORY_TABLE),))
+        if not cur.fetchone()[0]:
+            raise RuntimeError("PST_ERP_INVENTORY=erp but the warehouse has no "
+                               "erp.inventory_snapshot table (the ERP maintains it)")
+        cur.execute(sql.SQL("select count(*), max(snapshot_dt) from {} where snapshot_dt <= %s")
+                    .format(_table(specs.INVENTORY_TABLE)), (run_date,))
+        count, latest = cur.fetchone()
+    return count, latest
+
+
+def clear_inventory_rejects(conn, run_date: date) -> None:
+    """The ERP's own table has no loader rejects: keep the (empty) rejects table for dbt."""
+    with conn.cursor() as cur:
+        ensure_inventory_rejects_table(cur)
+        cur.execute(sql.SQL("delete from {} where run_date = %s").format(
+            _table(specs.INVENTORY_REJECTS_TABLE)), (run_date,))

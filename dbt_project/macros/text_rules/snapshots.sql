@@ -36,3 +36,14 @@
     {%- endif -%}
   {%- endif -%}
 {%- endmacro %}
+
+{#- The *_history views (sources.md "A load keeps history"): every landed row
+    of every snapshot of a tab, as text, flagged is_selected_dt when its
+    snapshot is the one in force on run_date (the same rule the staging views
+    select with). -#}
+{% macro pst_sheet_history(source_relation, load_source) -%}
+select
+    history.*,
+    coalesce({{ pst_latest_snapshot_filter('history._snapshot_dt', load_source) }}, false) as is_selected_dt
+from {{ source_relation }} as history
+{%- endmacro %}

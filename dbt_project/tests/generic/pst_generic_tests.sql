@@ -15,3 +15,28 @@ from {{ model }}
 where not ({{ column_name }} {{ condition }})
 {% endtest %}
 
+
+{#- A *_history table flags exactly one snapshot (the entity is the tab) as
+    selected: one when the snapshot in force on run_date has rows, none when it
+    is empty or there is no snapshot at or before run_date. Fails with the
+    number of selected snapshots found and expected. -#}
+{% test pst_exactly_one_selected_snapshot(model, load_source) %}
+with found as (
+    select count(distinct _snapshot_dt) as selected_snapshots
+    from {{ model }}
+    where is_selected_dt
+),
+
+expected as (
+    select count(*) as selected_snapshots
+    from {{ source('loads', 'source_loads') }}
+    where source = '{{ load_source }}'
+      and row_count > 0
+      and snapshot_dt = (select max(snapshot_dt) from {{ source('loads', 'source_loads') }}
+                         where source = '{{ load_source }}' and snapshot_dt <= {{ pst_run_date() }})
+)
+
+select found.selected_snapshots as found, expected.selected_snapshots as expected
+from found cross join expected
+where found.selected_snapshots <> expected.selected_snapshots
+{% endtest %}

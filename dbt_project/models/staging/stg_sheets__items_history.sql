@@ -1,0 +1,2 @@
+-- Every snapshot of the items tab as landed (all text), is_selected_dt = the snapshot in force on run_date.
+{{ pst_sheet_history(source('sheets', 'items'), 'sheets_items') }}

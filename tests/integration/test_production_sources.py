@@ -1,0 +1,165 @@
+"""The production forms end to end: real gspread and requests over HTTP to local
+stand-ins for Google Sheets and Supplybuy, through `make run`'s entry point.
+
+The stand-ins serve the very CSV files of the local form, so the schedule must
+be the same row for row; a backfill with Google Sheets must use the snapshot
+in force and never fetch today's sheet as an older one.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from orchestration import settings
+from orchestration.warehouse import connect, ensure_warehouse
+from tests.fakes.sheets_server import FakeSheets, tabs_from_csv_dir
+from tests.fakes.supplybuy_server import FakeSupplybuy
+from tests.integration.conftest import environment, run_partition
+
+pytestmark = pytest.mark.integration
+
+TOKEN = "supplybuy-test-token"
+SCHEDULE_COLUMNS = (
+    "fps_dt, manufacturing_location, line_type, item_id, is_automated, schedule_class, "
+    "rank_over_manufacturing_location_line_type, projected_inventory, forecast_units, "
+    "avg_demand, days_of_supply, need_units, changeover_lines, required_lines, "
+    "production_lines, lines_available, production_goal_total, is_within_capacity, "
+    "is_tomorrow_production_schedule")
+
+
+def query(sql_text: str, params=()):
+    with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
+        cur.execute(sql_text, params)
+        return cur.fetchall()
+
+
+def schedule(run_date):
+    return query(f"select {SCHEDULE_COLUMNS} from dwh.fact_production_schedule "  # noqa: S608 - constant
+                 "where run_date = %s order by fps_dt, manufacturing_location, line_type, item_id",
+                 (run_date,))
+
+
+def findings(run_date):
+    return query("select code, source, row_number, item_id, distribution_center from "
+                 "stg2.ps_qa_inputs where run_date = %s order by 1, 2, 3, 4, 5", (run_date,))
+
+
+@pytest.fixture(scope="module")
+def today():
+    return settings.plant_today()
+
+
+@pytest.fixture(scope="module")
+def sample_around_today(pst_home, today) -> Path:
+    """The generated sample over a window around today (Sheets loads are stamped today)."""
+    from orchestration.sample_data.generate import generate_sample
+
+    out = pst_home / "sample-around-today"
+    if not (out / "forecasts.csv").exists():
+        generate_sample(out, scale=1, start=today - timedelta(days=40),
+                        end=today + timedelta(days=45))
+    return out
+
+
+@pytest.fixture
+def production_sources(sample_around_today, tmp_path):
+    """Both stand-ins serving the sample, and the environment that selects them."""
+    with FakeSheets(tabs_from_csv_dir(sample_around_today)) as sheets, \
+            FakeSupplybuy.from_forecasts_csv(sample_around_today / "forecasts.csv", token=TOKEN,
+                                             fault_rate=0.1, seed=7) as supplybuy:
+        key_file = tmp_path / "service-account.json"
+        key_file.write_text(json.dumps(sheets.service_account_info()))
+        env = dict(GOOGLE_SHEETS_SPREADSHEET_ID=sheets.spreadsheet_id,
+                   GOOGLE_APPLICATION_CREDENTIALS=str(key_file),
+                   PST_SHEETS_API_URL=sheets.api_base_url,
+                   SUPPLYBUY_BASE_URL=supplybuy.base_url, SUPPLYBUY_API_TOKEN=TOKEN)
+        yield sheets, supplybuy, env
+
+
+def test_sheets_and_supplybuy_give_the_local_form_schedule(sample_around_today, production_sources,
+                                                           dbt_manifest, pst_home, today):
+    sheets, supplybuy, env = production_sources
+    assert run_partition(today, sample_around_today) == 0
+    local_schedule, local_findings = schedule(today), findings(today)
+    assert len(local_schedule) > 1000
+
+    with environment(**env):
+        assert run_partition(today, sample_around_today) == 0
+
+    assert schedule(today) == local_schedule
+    assert findings(today) == local_findings
+    # every window date was requested, pages and all (retries included: 10 % faults)
+    window = {(today + timedelta(days=k)).isoformat() for k in range(1, 31 + 7)}
+    assert {r.query.get("forecast_date") for r in supplybuy.requests} == window
+    assert all(r.headers.get("authorization") == f"Bearer {TOKEN}" for r in supplybuy.requests)
+    assert len(sheets.requests_of("values")) == 4
+    # raw payloads archived (no bucket configured: the local folder)
+    archive = pst_home / "raw_archive"
+    assert len(list((archive / "sheets_items" / today.isoformat()).glob("*/values.json"))) == 1
+    pages = list((archive / "supplybuy_forecasts" / today.isoformat()).glob("*/*/page-*.json"))
+    assert {p.parent.name for p in pages} == window
+    assert query("select count(*) from raw.source_loads where source = 'sheets_items' "
+                 "and snapshot_dt = %s", (today,)) == [(1,)]
+
+
+def test_a_sheets_backfill_uses_the_snapshot_in_force(sample_around_today, production_sources,
+                                                      dbt_manifest, today):
+    sheets, _, env = production_sources
+    older, backfilled = today - timedelta(days=6), today - timedelta(days=3)
+    # an older snapshot landed by an earlier run (local form: the files are that day's snapshot)
+    assert run_partition(older, sample_around_today) == 0
+    requests_before = len(sheets.requests_of("values"))
+
+    with environment(**env):
+        assert run_partition(backfilled, sample_around_today) == 0
+
+    assert len(sheets.requests_of("values")) == requests_before  # today's sheet never fetched
+    assert query("select count(*) from raw.source_loads where source like 'sheets_%%' "
+                 "and snapshot_dt = %s", (backfilled,)) == [(0,)]
+    assert len(schedule(backfilled)) > 1000
+
+
+def test_a_sheets_backfill_before_any_snapshot_fails_saying_so(sample_around_today,
+                                                                production_sources, dbt_manifest,
+                                                                today, capsys):
+    sheets, _, env = production_sources
+    never = today - timedelta(days=30)
+    with environment(**env):
+        assert run_partition(never, sample_around_today) == 1
+    output = capsys.readouterr().out
+    assert f"No snapshot of the 'staffing' sheet at or before run_date {never}" in output
+    assert sheets.requests_of("values") == []
+
+
+def test_sheets_auth_failure_fails_the_run_with_its_alarm(sample_around_today, production_sources,
+                                                          dbt_manifest, today, capsys):
+    sheets, _, env = production_sources
+    sheets.reject_api(403)
+    with environment(**env):
+        assert run_partition(today, sample_around_today) == 1
+    output = capsys.readouterr().out
+    assert "Sheets authentication failed" in output
+    assert "google-sheets-auth-failed" in output
+
+
+def test_a_supplybuy_date_that_keeps_failing_publishes_no_demand(sample_around_today,
+                                                                 production_sources, dbt_manifest,
+                                                                 today, capsys):
+    _, _, env = production_sources
+    run_date = today
+    with FakeSupplybuy.from_forecasts_csv(sample_around_today / "forecasts.csv", token=TOKEN,
+                                          fail_dates={today + timedelta(days=5)}) as broken:
+        with environment(**{**env, "SUPPLYBUY_BASE_URL": broken.base_url}):
+            before = query("select count(*), max(_loaded_at) from raw.supplybuy_forecasts "
+                           "where snapshot_dt = %s", (run_date,))
+            assert run_partition(run_date, sample_around_today) == 1
+    output = capsys.readouterr().out
+    assert "supplybuy-unavailable" in output
+    assert (today + timedelta(days=5)).isoformat() in output
+    # the earlier complete pull of this run_date is untouched: nothing partial landed
+    assert query("select count(*), max(_loaded_at) from raw.supplybuy_forecasts "
+                 "where snapshot_dt = %s", (run_date,)) == before
