@@ -9,7 +9,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.pst/dagster_home
 
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.pst/tools/bin/uv)
 
-.PHONY: run test dev bench sample warehouse-env warehouse-stop dbt-manifest install clean help
+.PHONY: run test dev bench digest sample warehouse-env warehouse-stop dbt-manifest install clean help
 
 help:
 	@echo "make run [RUN_DATE=YYYY-MM-DD]   materialize one run_date partition (default: today, plant time)"
@@ -38,6 +38,9 @@ dev: install
 
 bench: install
 	@$(UV) run --locked --no-sync python -m benchmarks.scheduling $(BENCH_ARGS)
+
+digest: install
+	@$(UV) run --locked --no-sync python -m orchestration.alerting.digest $(if $(WEEKLY),--weekly)
 
 sample: install
 	@$(UV) run --locked --no-sync python -m orchestration.sample_data --out .pst/sample --scale $(or $(SCALE),1)

@@ -11,10 +11,22 @@ from dagster_aws.s3 import S3Resource
 from dagster_aws.secretsmanager import SecretsManagerResource
 from dagster_dbt import DbtCliResource
 
-from orchestration.assets.dbt import production_schedule_dbt_models
+from orchestration.alerting.service import AlertingResource
+from orchestration.assets.dbt import dbt_model_assets
 from orchestration.assets.sources import source_assets
+from orchestration.checks.schedule import schedule_checks
+from orchestration.checks.soda import soda_checks
+from orchestration.checks.sources import source_checks
+from orchestration.checks.tables import table_checks
 from orchestration.dbt_project_def import dbt_project
-from orchestration.jobs import daily_schedule, production_schedule_job
+from orchestration.jobs import (
+    daily_digest_job,
+    daily_schedule,
+    digest_schedules,
+    production_schedule_job,
+    staffing_remediation_job,
+    weekly_summary_job,
+)
 from orchestration.resources import (
     GoogleSheetsSource,
     LocalFormSources,
@@ -24,6 +36,8 @@ from orchestration.resources import (
     SupplybuySource,
     WarehouseResource,
 )
+from orchestration.resources.monitoring import MonitoringSettings
+from orchestration.sensors import sensors
 
 
 def _dbt_executable() -> str:
@@ -37,9 +51,12 @@ def _dbt_executable() -> str:
 credentials = SourceCredentials(secrets_manager=SecretsManagerResource())
 
 defs = Definitions(
-    assets=[*source_assets, production_schedule_dbt_models],
-    jobs=[production_schedule_job],
-    schedules=[daily_schedule()],
+    assets=[*source_assets, *dbt_model_assets],
+    asset_checks=[*schedule_checks, *source_checks, *table_checks, *soda_checks],
+    jobs=[production_schedule_job, staffing_remediation_job, daily_digest_job,
+          weekly_summary_job],
+    schedules=[daily_schedule(), *digest_schedules()],
+    sensors=sensors,
     resources={
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable()),
         "warehouse": WarehouseResource(),
@@ -48,5 +65,7 @@ defs = Definitions(
         "supplybuy": SupplybuySource(credentials=credentials),
         "raw_archive": RawArchiveResource(s3=S3Resource()),
         "scheduling": SchedulingParameters(),
+        "monitoring": MonitoringSettings(),
+        "alerting": AlertingResource(),
     },
 )

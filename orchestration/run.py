@@ -60,18 +60,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"RUN_DATE={run_date} is not a partition: run_dates go from {keys[0]} to "
               f"{keys[-1]} (today in {settings.plant_timezone()}).", file=sys.stderr)
         return 2
+    from orchestration.alerting.in_process import alert_after_run  # noqa: PLC0415
+
+    run_config = {"loggers": {"console": {"config": {"log_level": _log_level()}}}}
     started = time.monotonic()
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            partition_key=run_date.isoformat(), instance=instance, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": _log_level()}}}},
-        )
+        result = job.execute_in_process(partition_key=run_date.isoformat(), instance=instance,
+                                        raise_on_error=False, run_config=run_config)
+        # no daemon here: raise and deliver this run's alerts now (the sensors would)
+        outcome = alert_after_run(instance, result.run_id, run_config=run_config)
     elapsed = time.monotonic() - started
-    if not result.success:
+    succeeded = result.success or (outcome.remediation is not None and outcome.remediation.success)
+    if not succeeded:
         print_failure(result, run_date)
-        return 1
-    print_summary(run_date, elapsed, result.run_id)
-    return 0
+    else:
+        print_summary(run_date, elapsed, result.run_id)
+    outcome.print()
+    return 0 if succeeded else 1
 
 
 if __name__ == "__main__":

@@ -88,3 +88,22 @@ def erp_owns_inventory() -> bool:
     if value not in ("local", "erp"):
         raise ValueError(f"PST_ERP_INVENTORY must be 'local' or 'erp' (got {value!r})")
     return value == "erp"
+
+
+def step_retries() -> int:
+    """Retries of a failed fetch step (read when the definitions load)."""
+    return int(_env("PST_STEP_RETRIES") or 3)
+
+
+def step_retry_delay_seconds() -> float:
+    """First delay of the step retries; doubles each time (exponential backoff)."""
+    return float(_env("PST_RETRY_DELAY_SECONDS") or 30)
+
+
+def schedule_hour() -> int:
+    """The daily run's hour, plant time (PST_SCHEDULE_HOUR, default 5)."""
+    return int(_env("PST_SCHEDULE_HOUR") or 5)
+
+
+def schedule_minute() -> int:
+    return int(_env("PST_SCHEDULE_MINUTE") or 0)

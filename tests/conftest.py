@@ -24,6 +24,11 @@ def pytest_configure(config):
     os.environ.pop("PST_DATABASE_URL", None)
     os.environ.pop("PST_LOCAL_DATA_DIR", None)
     os.environ.setdefault("SODA_CORE_TELEMETRY_ENABLED", "false")
+    # step retries keep their number (3) but not production's 30 s first delay
+    os.environ["PST_RETRY_DELAY_SECONDS"] = "0.2"
+    for name in ("SLACK_BOT_TOKEN", "SLACK_API_URL", "PST_SMTP_HOST", "GOOGLE_SHEETS_SPREADSHEET_ID",
+                 "SUPPLYBUY_BASE_URL", "PST_RAW_BUCKET", "PST_SECRETS_ARN"):
+        os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")

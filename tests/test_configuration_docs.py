@@ -7,10 +7,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 READS = re.compile(
-    r"""(?:environ\.get|environ\.setdefault|environ\[|getenv|_env|EnvVar|env_var)\(?\s*["']([A-Z][A-Z0-9_]+)["']""")
+    r"""(?:environ\.get|environ\.setdefault|environ\[|env\.get|getenv|_env|EnvVar|env_var)\(?\s*["']([A-Z][A-Z0-9_]+)["']""")
 # Variables the platform sets for dbt itself, not user configuration.
 SET_BY_THE_PLATFORM = {"PST_PG_HOST", "PST_PG_PORT", "PST_PG_USER", "PST_PG_PASSWORD",
-                       "PST_PG_DBNAME"}
+                       "PST_PG_DBNAME", "PST_RUN_DATE"}
 
 
 def variables_read_by_the_code() -> set[str]:
@@ -26,7 +26,7 @@ def variables_read_by_the_code() -> set[str]:
 
 def test_the_scan_finds_what_the_code_reads():
     found = variables_read_by_the_code()
-    assert {"PST_DATABASE_URL", "SUPPLYBUY_BASE_URL", "REDSHIFT_HOST"} <= found
+    assert {"PST_DATABASE_URL", "SUPPLYBUY_BASE_URL", "REDSHIFT_HOST", "PST_SMTP_HOST"} <= found
 
 
 def test_every_variable_is_in_the_configuration_table():

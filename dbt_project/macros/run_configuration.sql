@@ -1,9 +1,11 @@
 {#- Run configuration shared by every model. The run_date is the Dagster
-    partition; without it (an analyst's plain `dbt build`) it is today in the
-    plant's time zone, the same default the daily schedule uses. -#}
+    partition: --vars run_date (an analyst's choice) or the environment variable
+    PST_RUN_DATE (what Dagster sets: changing it keeps dbt's partial parsing);
+    without either it is today in the plant's time zone, the same default the
+    daily schedule uses. -#}
 
 {% macro pst_run_date_str() -%}
-  {%- set explicit = var('run_date', none) -%}
+  {%- set explicit = var('run_date', none) or env_var('PST_RUN_DATE', '') -%}
   {%- if explicit -%}
     {{ return(explicit | string) }}
   {%- endif -%}

@@ -12,7 +12,9 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from orchestration.dbt_args import dbt_build_args
+import os
+
+from orchestration.dbt_args import dbt_build_args, dbt_env
 from orchestration.dbt_project_def import dbt_project
 from orchestration.partitions import daily_run_dates, run_date_of
 from orchestration.resources import SchedulingParameters, WarehouseResource
@@ -56,7 +58,8 @@ translator = ProductionSchedulingTranslator(
 )
 
 
-@dbt_assets(
+PUBLISH_MODEL = "fact_production_schedule"
+_DBT_ASSET_SETTINGS = dict(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     partitions_def=daily_run_dates,
@@ -66,13 +69,36 @@ translator = ProductionSchedulingTranslator(
     # stg2 holds one run_date at a time: builds of different partitions queue (pool limit 1).
     pool="pst_schedule_build",
 )
-def production_schedule_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource,
-                                   warehouse: WarehouseResource,
-                                   scheduling: SchedulingParameters):
-    """`dbt build` for the partition's run_date: models, then their tests (asset checks)."""
+
+
+def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
+           scheduling: SchedulingParameters):
     warehouse.target()  # start/locate the warehouse and export the dbt profile's env
-    args = dbt_build_args(run_date_of(context), scheduling.horizon_days,
-                          scheduling.demand_window_days, scheduling.line_rounding_increment)
+    # dbt runs as a subprocess of this step and inherits the partition's run_date;
+    # the pool keeps dbt builds one at a time, so the process environment is not shared.
+    os.environ.update(dbt_env(run_date_of(context)))
+    args = dbt_build_args(scheduling.horizon_days, scheduling.demand_window_days,
+                          scheduling.line_rounding_increment)
     # One target folder for every run (builds are serialized by the pool) instead of
     # dagster-dbt's folder per run, which would pile up under dbt_project/target.
     yield from dbt.cli(args, context=context, target_path=RUNS_TARGET_PATH).stream()
+
+
+@dbt_assets(exclude=PUBLISH_MODEL, name="production_schedule_dbt_models", **_DBT_ASSET_SETTINGS)
+def production_schedule_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource,
+                                   warehouse: WarehouseResource,
+                                   scheduling: SchedulingParameters):
+    """Write and audit: `dbt build` of every model up to the staged schedule and the QA
+    tables for the partition's run_date, then their tests (asset checks)."""
+    yield from _build(context, dbt, warehouse, scheduling)
+
+
+@dbt_assets(select=PUBLISH_MODEL, name="publish_production_schedule", **_DBT_ASSET_SETTINGS)
+def publish_production_schedule(context: AssetExecutionContext, dbt: DbtCliResource,
+                                warehouse: WarehouseResource, scheduling: SchedulingParameters):
+    """Publish: dwh.fact_production_schedule for the run_date, a step of its own so
+    that the blocking checks on the staged schedule sit between audit and publish."""
+    yield from _build(context, dbt, warehouse, scheduling)
+
+
+dbt_model_assets = [production_schedule_dbt_models, publish_production_schedule]

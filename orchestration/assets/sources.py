@@ -16,9 +16,12 @@ from dagster import (
     Failure,
     MaterializeResult,
     MetadataValue,
+    RetryPolicy,
     asset,
     multi_asset,
 )
+from dagster import Backoff as RetryBackoff
+from dagster import Jitter
 
 from orchestration import settings
 from orchestration.partitions import daily_run_dates, run_date_of
@@ -34,16 +37,25 @@ from orchestration.sources import landing, specs
 from orchestration.sources.local_files import forecast_window
 from orchestration.sources.sheets import SheetsError
 from orchestration.sources.snapshots import first_snapshot_dt, snapshot_in_force
-from orchestration.sources.supplybuy import SupplybuyError
+from orchestration.sources.supplybuy import SupplybuyAuthError, SupplybuyError
 from orchestration.sources.tabular import SourceSchemaError, landing_rows
 
 SOURCES_GROUP = "sources"
 ONE_RUN_DATE_PER_RUN = BackfillPolicy.multi_run(max_partitions_per_run=1)
+# qa.md prod-schedule-job-failed: "retry 3x with exponential backoff, then alert". Fetches
+# retry on their own first (per request); this retries the whole step. Failures a retry
+# cannot mend (bad credentials, a missing column) are raised with allow_retries=False.
+FETCH_RETRY_POLICY = RetryPolicy(max_retries=settings.step_retries(),
+                                 delay=settings.step_retry_delay_seconds(),
+                                 backoff=RetryBackoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
+NOT_RETRYABLE = {"google-sheets-auth-failed", "schema-drift-detected", "staffing-data-missing"}
 
 
 def alarm_failure(error: Exception, alarm: str, **metadata) -> Failure:
     """A step failure that names the alarm it raises (read by the alert router)."""
-    return Failure(description=str(error), metadata={"alarm": alarm, **metadata})
+    auth = isinstance(error, SupplybuyAuthError)
+    return Failure(description=str(error), metadata={"alarm": alarm, **metadata},
+                   allow_retries=not (alarm in NOT_RETRYABLE or auth))
 
 
 def build_sheet_tab_asset(tab: specs.SheetTab) -> AssetsDefinition:
@@ -56,6 +68,7 @@ def build_sheet_tab_asset(tab: specs.SheetTab) -> AssetsDefinition:
         partitions_def=daily_run_dates,
         backfill_policy=ONE_RUN_DATE_PER_RUN,
         kinds={"googlesheets", "postgres"},
+        retry_policy=FETCH_RETRY_POLICY,
         description=f"Sheet tab '{tab.name}' as typed in (all cells text), one snapshot per load.",
     )
     def _sheet_tab(context: AssetExecutionContext, warehouse: WarehouseResource,
@@ -80,6 +93,8 @@ def build_sheet_tab_asset(tab: specs.SheetTab) -> AssetsDefinition:
                                 missing_columns=", ".join(error.missing)) from error
         except SheetsError as error:
             raise alarm_failure(error, error.alarm, tab=tab.name) from error
+        except OSError as error:  # the local form: a missing or unreadable file is not transient
+            raise Failure(description=str(error), allow_retries=False) from error
         with warehouse.connection() as conn:
             landed = landing.land_sheet_tab(conn, tab, rows, run_date, loaded_at, extra_columns)
         if extra_columns:
@@ -110,7 +125,8 @@ def _snapshot_in_force(context, warehouse: WarehouseResource, tab: specs.SheetTa
             "Google Sheets loads are stamped with the day they ran, so a backfill cannot use "
             "today's sheet as an older snapshot."),
             metadata={"alarm": "staffing-data-missing" if tab.name.startswith("staffing")
-                      else "data-freshness-stale", "tab": tab.name})
+                      else "data-freshness-stale", "tab": tab.name},
+            allow_retries=False)
     context.log.info(f"tab '{tab.name}': backfill of {run_date} uses the snapshot of "
                      f"{snapshot.snapshot_dt} (loaded {snapshot.loaded_at:%Y-%m-%d %H:%M} UTC)")
     return MaterializeResult(metadata={
@@ -129,6 +145,7 @@ sheet_tab_assets = [build_sheet_tab_asset(tab) for tab in specs.SHEET_TABS.value
     partitions_def=daily_run_dates,
     backfill_policy=ONE_RUN_DATE_PER_RUN,
     kinds={"api", "postgres"},
+    retry_policy=FETCH_RETRY_POLICY,
     description="The Supplybuy pull of run_date: forecast dates run_date+1 .. run_date+H+W-1.",
 )
 def supplybuy_forecasts(context: AssetExecutionContext, warehouse: WarehouseResource,
@@ -142,8 +159,13 @@ def supplybuy_forecasts(context: AssetExecutionContext, warehouse: WarehouseReso
         records, metadata = _pull_supplybuy(context, supplybuy, raw_archive, run_date, loaded_at,
                                             scheduling)
     else:
-        records = local_sources.forecast_records(run_date, scheduling.horizon_days,
-                                                 scheduling.demand_window_days)
+        try:
+            records = local_sources.forecast_records(run_date, scheduling.horizon_days,
+                                                     scheduling.demand_window_days)
+        except SourceSchemaError as error:
+            raise alarm_failure(error, "schema-drift-detected") from error
+        except OSError as error:  # a missing file is not transient: no step retries
+            raise Failure(description=str(error), allow_retries=False) from error
     with warehouse.connection() as conn:
         landed = landing.land_forecasts(conn, records, run_date, loaded_at)
     return MaterializeResult(metadata={"dagster/row_count": landed,

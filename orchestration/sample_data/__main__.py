@@ -26,8 +26,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="first forecast/staffing date (YYYY-MM-DD)")
     parser.add_argument("--end", type=date.fromisoformat, default=DEFAULT_END,
                         help="last forecast/staffing date (YYYY-MM-DD)")
-    parser.add_argument("--inventory-every", type=int, default=7, metavar="DAYS",
-                        help="days between inventory snapshots (default weekly)")
+    parser.add_argument("--inventory-every", type=int, default=1, metavar="DAYS",
+                        help="days between inventory snapshots (default daily, like the ERP)")
     args = parser.parse_args(argv)
     began = time.perf_counter()
     counts = generate_sample(args.out, scale=args.scale, seed=args.seed, start=args.start,

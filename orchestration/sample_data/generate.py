@@ -9,7 +9,7 @@ Shape (scale 1): 4 plants, 10 DCs (each mapped to one plant), 10 pools
 (automated and manual line types), ~300 item rows (a few dual-sourced, a few
 inactive), staffing defaults per ISO weekday (fewer lines on weekends) plus
 explicit rows for holidays, overtime and maintenance, daily forecasts with
-weekly and yearly seasonality, and weekly inventory snapshots taken from a
+weekly and yearly seasonality, and daily inventory snapshots taken from a
 simple simulation of the plants. Sheet tabs carry the text variety people type
 (`11/23/2026`, `1,250`, `yes`, stray spaces, blank trailing rows) but no row
 that the text rules or the QA checks would reject.
@@ -380,7 +380,7 @@ def _replenish(rng: random.Random, s: ItemSite, daily: float, inv: float, demand
 
 def generate_sample(out_dir, scale: int = 1, seed: int = DEFAULT_SEED,
                     start: date = DEFAULT_START, end: date = DEFAULT_END,
-                    inventory_every_days: int = 7) -> dict[str, int]:
+                    inventory_every_days: int = 1) -> dict[str, int]:
     """Write the six CSV files into out_dir; returns data rows written per file."""
     if scale < 1:
         raise ValueError("scale must be >= 1")

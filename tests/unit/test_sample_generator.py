@@ -114,8 +114,15 @@ def test_forecasts_and_inventory_cover_every_run_date(sample):
     assert min(forecast_dates) == START and max(forecast_dates) == END
     assert len(forecast_dates) == (END - START).days + 1
     snapshots = {parse_iso_date(r[2]) for r in read(out / "inventory_snapshot.csv")[1:]}
-    assert min(snapshots) <= START and all(b - a == timedelta(days=7) for a, b in
+    # daily, like the ERP's: every run_date has a snapshot of its own day
+    assert min(snapshots) <= START and all(b - a == timedelta(days=1) for a, b in
                                            zip(sorted(snapshots), sorted(snapshots)[1:]))
+
+
+def test_weekly_inventory_is_still_available(tmp_path):
+    generate_sample(tmp_path, start=START, end=END, inventory_every_days=7)
+    snapshots = sorted({parse_iso_date(r[2]) for r in read(tmp_path / "inventory_snapshot.csv")[1:]})
+    assert all(b - a == timedelta(days=7) for a, b in zip(snapshots, snapshots[1:]))
 
 
 def test_reference_schedule_looks_like_production(sample):

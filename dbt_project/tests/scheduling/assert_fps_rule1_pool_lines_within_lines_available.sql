@@ -1,7 +1,7 @@
 -- scheduling.md section 6, rule 1 (error: gates the publish): for each pool
 -- (manufacturing_location, line_type, fps_dt), sum(production_lines) <= lines_available.
 -- Per pool and exact (no 0.1 slack, partial fills included), every plan date.
-{{ config(severity='error') }}
+{{ config(severity='error', meta={'dagster': {'ref': {'name': 'fact_production_schedule_staged'}}}) }}
 
 select
     manufacturing_location,

@@ -3,7 +3,7 @@
 -- lines_available > 0 tomorrow (summed over its pools in ps_staffing_by_dt) and
 -- at least one candidate tomorrow has production scheduled tomorrow
 -- (run_date + 1, not the wall-clock date).
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'dagster': {'ref': {'name': 'fact_production_schedule_staged'}}}) }}
 
 with staffed as (
     select manufacturing_location, sum(lines_available) as lines_available

@@ -1,6 +1,6 @@
 -- scheduling.md section 6, rule 4 (error: gates the publish):
 -- production_goal_total is never NULL or negative.
-{{ config(severity='error') }}
+{{ config(severity='error', meta={'dagster': {'ref': {'name': 'fact_production_schedule_staged'}}}) }}
 
 select
     manufacturing_location,

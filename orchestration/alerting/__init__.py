@@ -1,0 +1,1 @@
+"""Alerting: the alarm catalog of qa.md, findings -> alerts, routing, delivery, the alert log."""

@@ -1,0 +1,96 @@
+"""The P4 digest: the daily digest of pending P4 entries (job-completed-successfully)
+and the weekly metrics summary (runs, durations, row counts, alerts of the week).
+
+`python -m orchestration.alerting.digest [--weekly]` sends one by hand; the
+daemon's schedules run the same functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime, timedelta, timezone
+
+from orchestration import settings
+from orchestration.alerting import store
+from orchestration.alerting.model import Finding
+from orchestration.alerting.notify import DigestEntry, digest_sender_from_env, render_digest
+from orchestration.alerting.router import AlertRouter
+
+
+def _entry(logged) -> DigestEntry:
+    return DigestEntry(alarm=logged.alarm, severity=logged.severity.value,
+                       partition=logged.partition_key, summary=logged.summary,
+                       raised_at=logged.first_raised_at, numbers=logged.numbers)
+
+
+def default_sender():
+    return digest_sender_from_env(settings.pst_home() / "digests")
+
+
+def send_daily_digest(router: AlertRouter, sender=None, now: datetime | None = None) -> str | None:
+    """Send every pending P4 entry in one digest; None when there is nothing to send."""
+    pending = router.pending_digest()
+    if not pending:
+        return None
+    now = now or datetime.now(timezone.utc)
+    subject, body = render_digest(f"Production schedule daily digest {now:%Y-%m-%d}",
+                                  [_entry(p) for p in pending])
+    via = (sender or default_sender()).send(subject, body)
+    router.mark_digested(pending, via)
+    return via
+
+
+def weekly_sections(conn, since: datetime, until: datetime) -> dict[str, list[str]]:
+    runs = store.runs_between(conn, since, until)
+    durations = [float(r[4]) for r in runs if r[4] is not None and r[2] == "SUCCESS"]
+    counts = store.row_counts_between(conn, since.date(), until.date())
+    alerts = store.AlertLog(conn).alerts_since(since)
+    by_alarm: dict[str, int] = {}
+    for a in alerts:
+        if a.alarm not in ("job-completed-successfully", "weekly-metrics-summary"):
+            by_alarm[a.alarm] = by_alarm.get(a.alarm, 0) + 1
+    return {
+        "Runs": [f"{len(runs)} runs: " + ", ".join(
+            f"{sum(1 for r in runs if r[2] == s)} {s.lower()}"
+            for s in sorted({r[2] for r in runs}))] if runs else ["no runs"],
+        "Durations": [f"successful runs: average {sum(durations) / len(durations):.0f} s, "
+                      f"max {max(durations):.0f} s"] if durations else ["no successful run"],
+        "Row counts": [f"{d}: tomorrow {t:,}, total {n:,} ({s})" for d, t, n, s in counts]
+        or ["no schedule built"],
+        "Alerts": [f"{alarm_name}: {n}" for alarm_name, n in sorted(by_alarm.items())]
+        or ["no P1-P3 alerts"],
+    }
+
+
+def send_weekly_summary(conn, router: AlertRouter, sender=None,
+                        now: datetime | None = None) -> str:
+    """The weekly-metrics-summary (P4): logged, then sent at once with its sections."""
+    now = now or datetime.now(timezone.utc)
+    since = now - timedelta(days=7)
+    sections = weekly_sections(conn, since, now)
+    week = f"{since:%Y-%m-%d}..{now:%Y-%m-%d}"
+    router.raise_finding(Finding("weekly-metrics-summary", f"week {week}", subject=week,
+                                 numbers={k: " | ".join(v) for k, v in sections.items()}))
+    pending = router.pending_digest()
+    subject, body = render_digest(f"Production schedule weekly summary {week}",
+                                  [_entry(p) for p in pending], sections)
+    via = (sender or default_sender()).send(subject, body)
+    router.mark_digested(pending, via)
+    return via
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m orchestration.alerting.digest")
+    parser.add_argument("--weekly", action="store_true", help="the weekly summary")
+    args = parser.parse_args()
+    from orchestration.alerting.service import AlertingResource  # noqa: PLC0415
+    from orchestration.warehouse import connect, ensure_warehouse  # noqa: PLC0415
+
+    with connect(ensure_warehouse()) as conn:
+        router = AlertingResource().router(conn)
+        via = (send_weekly_summary(conn, router) if args.weekly else send_daily_digest(router))
+    print(f"digest sent: {via}" if via else "nothing to send")
+
+
+if __name__ == "__main__":
+    main()

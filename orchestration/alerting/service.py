@@ -1,0 +1,78 @@
+"""Wiring: the router for the configured channels, and processing a finished run.
+
+Used by the sensors (daemon) and by `make run` (no daemon): the same code, so
+an alert reads the same and is sent once either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from dagster import ConfigurableResource, DagsterInstance, DagsterRun
+
+from orchestration import settings
+from orchestration.alerting import store
+from orchestration.alerting.catalog import Route
+from orchestration.alerting.notify import ConsoleNotifier, SlackNotifier, slack_client
+from orchestration.alerting.router import AlertRouter, Delivery
+from orchestration.alerting.runs import RunReport, report_for_run
+
+log = logging.getLogger(__name__)
+
+
+class AlertingResource(ConfigurableResource):
+    """Where alerts go. Empty fields fall back to the environment:
+    SLACK_BOT_TOKEN / SLACK_API_URL (unset token: console + alert log only),
+    PST_SLACK_ALERTS_CHANNEL, PST_SLACK_MONITORING_CHANNEL, PST_DAGSTER_URL,
+    PST_RUNBOOK_BASE_URL."""
+
+    alerts_channel: str = ""
+    monitoring_channel: str = ""
+    min_duration_excess_seconds: float = -1  # < 0: PST_DURATION_MIN_EXCESS_SECONDS or 60
+
+    def router(self, conn) -> AlertRouter:
+        token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
+        notifier = (SlackNotifier(slack_client(token, os.environ.get("SLACK_API_URL") or None))
+                    if token else ConsoleNotifier())
+        channels = {
+            Route.ALERTS: self.alerts_channel or os.environ.get(
+                "PST_SLACK_ALERTS_CHANNEL", "#production_schedule_etl_alerts"),
+            Route.MONITORING: self.monitoring_channel or os.environ.get(
+                "PST_SLACK_MONITORING_CHANNEL", "#monitoring"),
+        }
+        return AlertRouter(store.AlertLog(conn), notifier, channels=channels,
+                           runbook_base_url=os.environ.get("PST_RUNBOOK_BASE_URL",
+                                                           settings.PROJECT_ROOT.as_uri()),
+                           dagster_base_url=os.environ.get("PST_DAGSTER_URL",
+                                                           "http://127.0.0.1:3000"))
+
+    def duration_excess_seconds(self) -> float:
+        if self.min_duration_excess_seconds >= 0:
+            return self.min_duration_excess_seconds
+        return float(os.environ.get("PST_DURATION_MIN_EXCESS_SECONDS", "60"))
+
+
+def process_finished_run(instance: DagsterInstance, run: DagsterRun, conn, router: AlertRouter,
+                         alerting: AlertingResource) -> RunReport | None:
+    """Raise/resolve what the run says; None when the run was processed before."""
+    from datetime import datetime, timezone  # noqa: PLC0415
+
+    if not store.mark_run_processed(conn, run.run_id, datetime.now(timezone.utc)):
+        return None
+    report = report_for_run(instance, run, conn,
+                            min_excess_seconds=alerting.duration_excess_seconds())
+    for resolution in report.resolutions:
+        router.resolve(resolution)
+    for finding in report.findings:
+        router.raise_finding(finding)
+    return report
+
+
+def deliver(router: AlertRouter) -> list[Delivery]:
+    deliveries = router.deliver_pending()
+    for d in deliveries:
+        level = logging.INFO if d.delivered else logging.WARNING
+        log.log(level, "alert %s -> %s: %s", d.alarm, d.channel,
+                "sent" if d.delivered else f"pending ({d.detail})")
+    return deliveries

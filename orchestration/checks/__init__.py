@@ -1,0 +1,1 @@
+"""Asset checks: each named after the alarm it raises (orchestration/alerting/catalog.py)."""

@@ -1,0 +1,74 @@
+"""The Soda contracts (soda/contracts/*.yml) as Dagster asset checks.
+
+One multi-asset check per contract, one Dagster check per Soda check, named as
+in the contract (`<column>__<type>`): pass/warn/fail map to passed / WARN /
+ERROR (orchestration/checks/soda_contracts.py). The Sheets contracts run on the
+staged views of the run_date, the schedule's on the published rows of the
+run_date.
+
+Alarms stay with the Python checks, which own them (freshness, schema drift,
+row counts): a Soda failure on the published schedule raises
+business-rule-violation; the Sheets contracts are shown in the UI and their
+findings are in the QA tables already.
+"""
+
+from datetime import date, datetime, timezone
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetKey,
+    multi_asset_check,
+)
+
+from orchestration.checks.outcome import ALARM, CONDITION, SEVERITY, SUMMARY
+from orchestration.checks.soda_contracts import CONTRACTS, contract_checks, verify_contract
+from orchestration.partitions import daily_run_dates
+from orchestration.resources.warehouse import WarehouseResource
+
+_ASSETS = {name: AssetKey(["dwh" if name == "fact_production_schedule" else "stg", name])
+           for name in CONTRACTS}
+_ALARMING = {"fact_production_schedule": "business-rule-violation"}
+
+
+def _result(contract: str, asset_key: AssetKey, check) -> AssetCheckResult:
+    metadata: dict = {"soda_outcome": check.outcome, "soda_check_type": check.check_type,
+                      **{f"soda_{k}": v for k, v in check.diagnostics.items()
+                         if isinstance(v, (int, float, str, bool))}}
+    alarm = _ALARMING.get(contract)
+    if alarm:
+        summary = f"Soda contract {contract}: {check.name} {check.outcome}"
+        metadata.update({CONDITION: f"soda-{contract}", SUMMARY: summary})
+        if check.outcome in ("fail", "error"):
+            metadata.update({ALARM: alarm, SEVERITY: "P2"})
+    return AssetCheckResult(
+        asset_key=asset_key, check_name=check.name, passed=check.passed,
+        severity=AssetCheckSeverity[check.severity or "WARN"],
+        description=f"{check.check_type} {check.outcome}", metadata=metadata)
+
+
+def _contract_check(contract: str):
+    asset_key = _ASSETS[contract]
+    specs = [AssetCheckSpec(name=spec.name, asset=asset_key,
+                            description=spec.description or f"Soda {spec.check_type}")
+             for spec in contract_checks(CONTRACTS[contract])]
+
+    @multi_asset_check(specs=specs, name=f"soda_{contract}",
+                       description=f"Soda contract soda/contracts/{contract}.yml")
+    def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
+        run_date = date.fromisoformat(context.partition_key) if context.has_partition_key \
+            else None
+        variables = {"NOW": datetime.now(timezone.utc).isoformat()}
+        if run_date:
+            variables["RUN_DATE"] = run_date.isoformat()
+        outcome = verify_contract(CONTRACTS[contract], warehouse.target(), variables)
+        context.log.info(outcome.log_excerpt[:4000])
+        for check in outcome.checks:
+            yield _result(contract, asset_key, check)
+
+    return _check
+
+
+soda_checks = [_contract_check(contract) for contract in CONTRACTS]
