@@ -27,7 +27,7 @@ install: | $(UV)
 	@$(UV) sync --locked --quiet
 
 run: install
-	@$(UV) run --locked --no-sync python -m orchestration.run $(if $(RUN_DATE),--run-date $(RUN_DATE))
+	@$(UV) run --locked --no-sync python -m orchestration.run $(if $(RUN_DATE),--run-date $(RUN_DATE)) $(if $(ACCEPT_ROW_COUNT_DROP),--accept-row-count-drop)
 
 test: install
 	@$(UV) run --locked --no-sync pytest $(PYTEST_ARGS)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
-from pathlib import Path
-
 from dagster import Definitions
 from dagster_aws.s3 import S3Resource
 from dagster_aws.secretsmanager import SecretsManagerResource
@@ -18,7 +14,7 @@ from orchestration.checks.schedule import schedule_checks
 from orchestration.checks.soda import soda_checks
 from orchestration.checks.sources import source_checks
 from orchestration.checks.tables import table_checks
-from orchestration.dbt_project_def import dbt_project
+from orchestration.dbt_project_def import DBT_EXECUTABLE, dbt_project
 from orchestration.jobs import (
     daily_digest_job,
     daily_schedule,
@@ -40,12 +36,6 @@ from orchestration.resources.monitoring import MonitoringSettings
 from orchestration.sensors import sensors
 
 
-def _dbt_executable() -> str:
-    """dbt of this environment even when it is not on PATH (e.g. .venv/bin/python -m ...)."""
-    beside_python = Path(sys.executable).with_name("dbt")
-    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
-
-
 # AWS clients take region, endpoint and credentials from the usual AWS environment
 # (AWS_REGION, AWS_ENDPOINT_URL, the ECS task role); they are built only when used.
 credentials = SourceCredentials(secrets_manager=SecretsManagerResource())
@@ -58,7 +48,7 @@ defs = Definitions(
     schedules=[daily_schedule(), *digest_schedules()],
     sensors=sensors,
     resources={
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=_dbt_executable()),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         "warehouse": WarehouseResource(),
         "local_sources": LocalFormSources(),
         "sheets": GoogleSheetsSource(credentials=credentials),

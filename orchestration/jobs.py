@@ -47,6 +47,7 @@ def daily_schedule():
         hour_of_day=settings.schedule_hour(),
         minute_of_hour=settings.schedule_minute(),
         name="production_schedule_daily",
+        default_status=DefaultScheduleStatus.RUNNING,
     )
 
 

@@ -20,10 +20,16 @@ concurrency:
 """
 
 
+_MARKER = DAGSTER_YAML.splitlines()[0]
+
+
 def prepare_dagster_home() -> Path:
+    """The local instance's dagster.yaml; an instance configured by someone else (the
+    container's PostgreSQL-backed deploy/dagster.yaml) is left as it is."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.pst_home() / "dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or config.read_text() != DAGSTER_YAML:
+    if not config.exists() or (config.read_text().startswith(_MARKER)
+                               and config.read_text() != DAGSTER_YAML):
         config.write_text(DAGSTER_YAML)
     return home

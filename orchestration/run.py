@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make run")
     parser.add_argument("--run-date", type=date.fromisoformat, default=None,
                         help="partition to materialize (default: today in the plant's time zone)")
+    parser.add_argument("--accept-row-count-drop", action="store_true",
+                        help="publish a genuine drop of tomorrow's rows after review "
+                             "(the row-count check reports it as a P2 instead of blocking)")
     args = parser.parse_args(argv)
     run_date = args.run_date or settings.plant_today()
 
@@ -62,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from orchestration.alerting.in_process import alert_after_run  # noqa: PLC0415
 
-    run_config = {"loggers": {"console": {"config": {"log_level": _log_level()}}}}
+    run_config: dict = {"loggers": {"console": {"config": {"log_level": _log_level()}}}}
+    if args.accept_row_count_drop:
+        run_config["resources"] = {"monitoring": {"config": {"accept_row_count_drop": True}}}
     started = time.monotonic()
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(partition_key=run_date.isoformat(), instance=instance,

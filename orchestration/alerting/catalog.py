@@ -82,8 +82,8 @@ ALARMS: dict[str, Alarm] = {a.name: a for a in (
           "asset checks data_freshness on each source asset"),
     Alarm("business-rule-violation", _P2,
           "a post-run rule of scheduling.md section 6 fails, or a ps_fps_errors row",
-          "asset check stg2/fact_production_schedule_staged:business_rule_violation "
-          "(+ the dbt tests of rules 1, 3, 4)"),
+          "asset check stg2/fact_production_schedule_staged:business_rule_violation, the dbt "
+          "tests of the section 6 rules, the Soda contract of the published schedule"),
     Alarm("prod-schedule-duration-slow", _P3,
           "run duration 1.5-2x the average of the job's successful runs of the last 7 days",
           "sensor run_duration_anomaly (runs in progress) and finished runs"),

@@ -21,6 +21,7 @@ What a run yields:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -33,9 +34,19 @@ from orchestration.checks.outcome import ALARM, CONDITION, PER_PARTITION, SEVERI
 
 DAILY_JOB = "production_schedule_job"
 REMEDIATION_JOB = "staffing_remediation_job"
+# jobs that only report (the P4 digests): their failures are logged, not a schedule alarm;
+# every other run (the daily job, the remediation, a materialization from the UI's
+# asset pages, `__ASSET_JOB`) builds the schedule
+REPORTING_JOBS = ("daily_digest_job", "weekly_summary_job")
 REMEDIATION_OF = "pst/remediation_of"
 STAFFING_STEPS = ("raw__sheets_staffing", "raw__sheets_staffing_defaults")
-RULE_TESTS = ("assert_fps_rule1", "assert_fps_rule2", "assert_fps_rule3", "assert_fps_rule4")
+# alarms of a source as a whole: a re-run cannot mend them
+SOURCE_ALARMS = ("google-sheets-auth-failed", "supplybuy-unavailable")
+# dbt tests of the section 6 rules that stop the build (error severity): the Python
+# business_rule_violation check is skipped then, so they raise the alarm themselves.
+# Rule 2 (a warning in dbt) is the Python check's, which also sees ps_fps_errors.
+RULE_TESTS = ("assert_fps_rule1", "assert_fps_rule3", "assert_fps_rule4")
+log = logging.getLogger(__name__)
 DURATION = "prod-schedule-duration"
 RUN_FAILURE = "run-failure"  # the condition of a failed run and of its failed steps' alarms
 
@@ -46,6 +57,7 @@ class RunReport:
     findings: list[Finding] = field(default_factory=list)
     resolutions: list[Finding] = field(default_factory=list)
     remediate_partition: str | None = None  # re-run the staffing load for this partition
+    closing: list[Finding] = field(default_factory=list)  # resolved after the findings are raised
 
 
 def _value(metadata, key):
@@ -71,17 +83,20 @@ def check_findings(evaluations, partition: str | None, run_id: str):
         per_partition = _value(ev.metadata, PER_PARTITION) is not False
         if condition is None:
             # a dbt test: only the section 6 rules are alarms of their own
-            if not ev.passed and ev.check_name.startswith(RULE_TESTS):
-                findings.append(Finding(
-                    "business-rule-violation", f"dbt test {ev.check_name} failed",
-                    partition=partition, subject=subject, run_id=run_id,
-                    numbers={"failures": _value(ev.metadata, "dagster_dbt/failed_row_count")}))
+            if ev.check_name.startswith(RULE_TESTS):
+                rule = Finding("business-rule-violation", f"dbt test {ev.check_name} failed",
+                               partition=partition, subject=subject, run_id=run_id,
+                               numbers={"failures": _value(ev.metadata,
+                                                           "dagster_dbt/failed_row_count")})
+                (resolutions if ev.passed else findings).append(rule)
             continue
         if ev.passed:
             resolutions.append(Finding(condition, "resolved", partition=partition,
                                        subject=subject, condition=condition,
                                        per_partition=per_partition))
             continue
+        if _value(ev.metadata, ALARM) is None:
+            continue  # a warning shown in the UI only (e.g. a Soda warn level)
         findings.append(Finding(
             _value(ev.metadata, ALARM), _value(ev.metadata, SUMMARY) or ev.description or "",
             partition=partition, subject=subject, numbers=_numbers(ev.metadata), run_id=run_id,
@@ -157,15 +172,16 @@ def report_for_run(instance: DagsterInstance, run: DagsterRun, conn, *,
         if error_class == "DagsterAssetCheckFailedError":
             explained_by_p1 = True  # a blocking check failed: its own alarm is in `checks`
             continue
-        if step_key in STAFFING_STEPS:
+        if step_key in STAFFING_STEPS and alarm_name not in SOURCE_ALARMS:
             if not is_remediation:
-                staffing_problem = True
+                staffing_problem = True  # a re-run of the load may mend it: try once first
                 continue
-            alarm_name = alarm_name if alarm_name == "google-sheets-auth-failed" \
-                else "staffing-data-missing"
+            alarm_name = "staffing-data-missing"
         if alarm_name:
+            # a source that refuses us is one condition, whichever tabs failed on it
+            subject = alarm_name if alarm_name in SOURCE_ALARMS else step_key
             report.findings.append(Finding(alarm_name, message, partition=partition,
-                                           subject=step_key, run_id=run.run_id,
+                                           subject=subject, run_id=run.run_id,
                                            condition=RUN_FAILURE))
             explained_by_p1 |= alarm(alarm_name).severity == Severity.P1
         else:
@@ -175,7 +191,10 @@ def report_for_run(instance: DagsterInstance, run: DagsterRun, conn, *,
     started = datetime.fromtimestamp(stats.start_time, timezone.utc) if stats.start_time else None
     ended = datetime.fromtimestamp(stats.end_time, timezone.utc) if stats.end_time else None
 
-    if run.status == DagsterRunStatus.FAILURE:
+    if run.status == DagsterRunStatus.FAILURE and run.job_name in REPORTING_JOBS:
+        log.warning("run %s of %s failed (a digest, not the schedule: no alarm of the catalog)",
+                    run.run_id, run.job_name)
+    elif run.status == DagsterRunStatus.FAILURE:
         if staffing_problem and not is_remediation and not unexplained:
             pass  # the remediation run decides
         elif unexplained or not explained_by_p1:
@@ -190,7 +209,8 @@ def report_for_run(instance: DagsterInstance, run: DagsterRun, conn, *,
 
     if run.status == DagsterRunStatus.SUCCESS:
         # a good run of the partition closes what failed runs of it opened
-        for subject in [run.job_name, DAILY_JOB, *_succeeded_steps(instance, run.run_id)]:
+        for subject in [run.job_name, DAILY_JOB, *SOURCE_ALARMS,
+                        *_succeeded_steps(instance, run.run_id)]:
             report.resolutions.append(Finding(RUN_FAILURE, "resolved", partition=partition,
                                               subject=subject, condition=RUN_FAILURE))
 
@@ -207,5 +227,8 @@ def report_for_run(instance: DagsterInstance, run: DagsterRun, conn, *,
                                 run_id=run.run_id, min_excess_seconds=min_excess_seconds)
         if slow:
             report.findings.append(slow)
+        # the run is over: its duration condition closes (a slow one is still sent once)
+        report.closing.append(Finding(DURATION, "run finished", partition=partition,
+                                      subject=run.run_id, condition=DURATION))
     store.record_run(conn, run.run_id, run.job_name, partition, run.status.value, started, ended)
     return report

@@ -32,25 +32,29 @@ class AlertingResource(ConfigurableResource):
     min_duration_excess_seconds: float = -1  # < 0: PST_DURATION_MIN_EXCESS_SECONDS or 60
 
     def router(self, conn) -> AlertRouter:
-        token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
-        notifier = (SlackNotifier(slack_client(token, os.environ.get("SLACK_API_URL") or None))
+        token = _env("SLACK_BOT_TOKEN")
+        notifier = (SlackNotifier(slack_client(token, _env("SLACK_API_URL")))
                     if token else ConsoleNotifier())
         channels = {
-            Route.ALERTS: self.alerts_channel or os.environ.get(
-                "PST_SLACK_ALERTS_CHANNEL", "#production_schedule_etl_alerts"),
-            Route.MONITORING: self.monitoring_channel or os.environ.get(
-                "PST_SLACK_MONITORING_CHANNEL", "#monitoring"),
+            Route.ALERTS: self.alerts_channel or _env("PST_SLACK_ALERTS_CHANNEL",
+                                                      "#production_schedule_etl_alerts"),
+            Route.MONITORING: self.monitoring_channel or _env("PST_SLACK_MONITORING_CHANNEL",
+                                                              "#monitoring"),
         }
         return AlertRouter(store.AlertLog(conn), notifier, channels=channels,
-                           runbook_base_url=os.environ.get("PST_RUNBOOK_BASE_URL",
-                                                           settings.PROJECT_ROOT.as_uri()),
-                           dagster_base_url=os.environ.get("PST_DAGSTER_URL",
-                                                           "http://127.0.0.1:3000"))
+                           runbook_base_url=_env("PST_RUNBOOK_BASE_URL",
+                                                 settings.PROJECT_ROOT.as_uri()),
+                           dagster_base_url=_env("PST_DAGSTER_URL", "http://127.0.0.1:3000"))
 
     def duration_excess_seconds(self) -> float:
         if self.min_duration_excess_seconds >= 0:
             return self.min_duration_excess_seconds
-        return float(os.environ.get("PST_DURATION_MIN_EXCESS_SECONDS", "60"))
+        return float(_env("PST_DURATION_MIN_EXCESS_SECONDS", "60"))
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    """An environment value; empty counts as unset (compose passes `${X:-}` as "")."""
+    return os.environ.get(name, "").strip() or default
 
 
 def process_finished_run(instance: DagsterInstance, run: DagsterRun, conn, router: AlertRouter,
@@ -66,6 +70,8 @@ def process_finished_run(instance: DagsterInstance, run: DagsterRun, conn, route
         router.resolve(resolution)
     for finding in report.findings:
         router.raise_finding(finding)
+    for finding in report.closing:
+        router.resolve(finding)
     return report
 
 

@@ -33,6 +33,7 @@ from orchestration.resources import (
     SupplybuySource,
     WarehouseResource,
 )
+from orchestration.resources.credentials import CredentialsError
 from orchestration.sources import landing, specs
 from orchestration.sources.local_files import forecast_window
 from orchestration.sources.sheets import SheetsError
@@ -53,7 +54,7 @@ NOT_RETRYABLE = {"google-sheets-auth-failed", "schema-drift-detected", "staffing
 
 def alarm_failure(error: Exception, alarm: str, **metadata) -> Failure:
     """A step failure that names the alarm it raises (read by the alert router)."""
-    auth = isinstance(error, SupplybuyAuthError)
+    auth = isinstance(error, (SupplybuyAuthError, CredentialsError))
     return Failure(description=str(error), metadata={"alarm": alarm, **metadata},
                    allow_retries=not (alarm in NOT_RETRYABLE or auth))
 
@@ -93,6 +94,8 @@ def build_sheet_tab_asset(tab: specs.SheetTab) -> AssetsDefinition:
                                 missing_columns=", ".join(error.missing)) from error
         except SheetsError as error:
             raise alarm_failure(error, error.alarm, tab=tab.name) from error
+        except CredentialsError as error:
+            raise alarm_failure(error, "google-sheets-auth-failed", tab=tab.name) from error
         except OSError as error:  # the local form: a missing or unreadable file is not transient
             raise Failure(description=str(error), allow_retries=False) from error
         with warehouse.connection() as conn:
@@ -188,6 +191,8 @@ def _pull_supplybuy(context, supplybuy: SupplybuySource, raw_archive: RawArchive
         pulled = supplybuy.client().pull(dates, on_page=archive_page, on_date_done=progress)
     except SupplybuyError as error:
         raise alarm_failure(error, error.alarm) from error
+    except CredentialsError as error:
+        raise alarm_failure(error, "supplybuy-unavailable") from error
     records, row_number = [], 0
     for forecast_date in dates:
         for record in pulled[forecast_date]:

@@ -55,7 +55,9 @@ def evaluate_load_freshness(conn, source: str, run_date: date, max_hours: float,
 
 def evaluate_inventory_freshness(conn, run_date: date, max_hours: float,
                                  now: datetime | None = None) -> CheckOutcome:
-    """ERP inventory: its own snapshot_dt (a date: the start of that day, plant time)."""
+    """ERP inventory: its own snapshot_dt. A date: the snapshot stands for the whole
+    day, so its age counts from the end of that day (plant time), and yesterday's
+    snapshot is fresh at the morning run (D40)."""
     with conn.cursor() as cur:
         cur.execute("select to_regclass('erp.inventory_snapshot') is not null")
         latest = None
@@ -63,8 +65,8 @@ def evaluate_inventory_freshness(conn, run_date: date, max_hours: float,
             cur.execute("select max(snapshot_dt) from erp.inventory_snapshot "
                         "where snapshot_dt <= %s", (run_date,))
             latest = cur.fetchone()[0]
-    observed = (datetime.combine(latest, time.min, tzinfo=ZoneInfo(settings.plant_timezone()))
-                if latest else None)
+    observed = (datetime.combine(latest + timedelta(days=1), time.min,
+                                 tzinfo=ZoneInfo(settings.plant_timezone())) if latest else None)
     return _age_outcome("erp.inventory_snapshot", observed, "snapshot_dt", run_date,
                         now or datetime.now(timezone.utc), max_hours)
 
