@@ -25,7 +25,6 @@ from dagster import (
 
 from orchestration.checks.outcome import ALARM, CONDITION, SEVERITY, SUMMARY
 from orchestration.checks.soda_contracts import CONTRACTS, contract_checks, verify_contract
-from orchestration.partitions import daily_run_dates
 from orchestration.resources.warehouse import WarehouseResource
 
 _ASSETS = {name: AssetKey(["dwh" if name == "fact_production_schedule" else "stg", name])

@@ -30,7 +30,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -38,6 +38,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from tests.fakes.local_server import LocalHTTPServer
 
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 # google-auth always addresses the assertion to Google's token endpoint, whatever token_uri is.
@@ -148,7 +150,7 @@ def tabs_from_csv_dir(directory: Path | str,
     return {name: read_grid(directory / SHEET_TABS[name].csv_file) for name in names}
 
 
-class FakeSheets:
+class FakeSheets(LocalHTTPServer):
     def __init__(self, tabs: dict[str, list[list[str]]] | None = None, *,
                  spreadsheet_id: str = "fake-spreadsheet-1",
                  title: str = "Production scheduling config",
@@ -166,39 +168,12 @@ class FakeSheets:
         self._values_faults: deque[tuple[int, str | None]] = deque()
         self._tokens: set[str] = set()
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-
-    # -- lifecycle ---------------------------------------------------------------------------
-
-    def start(self) -> "FakeSheets":
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, name="fake-sheets",
-                                        daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._server = None
-
-    def __enter__(self) -> "FakeSheets":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     # -- what a client needs -----------------------------------------------------------------
 
     @property
     def api_base_url(self) -> str:
-        assert self._server is not None, "FakeSheets is not started"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def token_uri(self) -> str:
@@ -371,13 +346,6 @@ def _google_error(status: int, message: str | None = None) -> dict:
                       "status": _GOOGLE_STATUS.get(status, "UNKNOWN")}}
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        pass  # quiet: e.g. a client that timed out and hung up before the (delayed) answer
-
-
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like the real API; every answer has a length
 
@@ -406,3 +374,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self._serve("POST")
+
+
+FakeSheets.handler = _Handler

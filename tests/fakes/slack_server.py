@@ -32,9 +32,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.local_server import LocalHTTPServer, QuietHTTPServer
 
 API_PREFIX = "/api/"
 
@@ -133,16 +135,8 @@ def _parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
     return params
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    fake: FakeSlack
-
-    def handle_error(self, request, client_address):  # quiet: e.g. a client that timed out
-        pass
-
-
 class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+    server: QuietHTTPServer
 
     def log_message(self, format, *args):  # quiet
         pass
@@ -153,7 +147,7 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST  # Slack accepts GET for most methods; slack-sdk always POSTs
 
 
-class FakeSlack:
+class FakeSlack(LocalHTTPServer):
     def __init__(self, token: str = "test-bot-token", *, channels: Iterable[str] | None = None):
         self.token = token
         self.channels = None if channels is None else {c.lstrip("#") for c in channels}
@@ -165,38 +159,6 @@ class FakeSlack:
         self._down = False
         self._ts_counter = 0
         self._channel_ids: dict[str, str] = {}
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
-
-    # ------------------------------------------------------------------ lifecycle
-
-    def start(self) -> FakeSlack:
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def __enter__(self) -> FakeSlack:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    @property
-    def port(self) -> int:
-        assert self._server is not None, "FakeSlack is not started"
-        return self._server.server_address[1]
 
     @property
     def api_url(self) -> str:
@@ -320,3 +282,6 @@ class FakeSlack:
         if blocks is not None:
             message["blocks"] = blocks
         return {"ok": True, "channel": channel_id, "ts": ts, "message": message}
+
+
+FakeSlack.handler = _Handler

@@ -35,10 +35,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from tests.fakes.local_server import LocalHTTPServer
 
 FORECASTS_PATH = "/v1/forecasts"
 DEFAULT_PAGE_SIZE = 500
@@ -102,7 +104,7 @@ def _error(status: int, message: str, headers: tuple[tuple[str, str], ...] = ())
     return _Response(status, json.dumps({"error": message}).encode(), headers)
 
 
-class FakeSupplybuy:
+class FakeSupplybuy(LocalHTTPServer):
     def __init__(self, records: Iterable[Mapping[str, Any]], token: str = "t", *,
                  fault_rate: float = 0.0, seed: int = 0, fail_dates: Iterable[date | str] = (),
                  retry_after: str | None = "0", max_page_size: int = 1000):
@@ -124,8 +126,6 @@ class FakeSupplybuy:
         self._slow: deque[float] = deque()
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._httpd: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     @classmethod
     def from_forecasts_csv(cls, path: str | Path, token: str = "t", **kwargs: Any) -> FakeSupplybuy:
@@ -179,35 +179,7 @@ class FakeSupplybuy:
 
     @property
     def base_url(self) -> str:
-        if self._httpd is None:
-            raise RuntimeError("FakeSupplybuy is not started")
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> FakeSupplybuy:
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        httpd.daemon_threads = True
-        httpd.fake = self  # type: ignore[attr-defined]
-        httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
-        self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-supplybuy", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            self._httpd.shutdown()
-            self._httpd.server_close()
-            if self._thread is not None:
-                self._thread.join(timeout=5)
-            self._httpd = None
-
-    def __enter__(self) -> FakeSupplybuy:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        return f"http://127.0.0.1:{self.port}"
 
     # -- the API --------------------------------------------------------------
 
@@ -322,3 +294,6 @@ def read_forecasts_csv(path: str | Path) -> list[dict[str, Any]]:
 
 
 __all__ = ["FakeSupplybuy", "JsonNumber", "RecordedRequest", "read_forecasts_csv"]
+
+
+FakeSupplybuy.handler = _Handler

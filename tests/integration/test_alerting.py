@@ -41,8 +41,8 @@ def slack():
 
 
 @pytest.fixture(scope="module", autouse=True)
-def alerting_platform(tmp_path_factory, slack, dbt_manifest):
-    home = tmp_path_factory.mktemp("alerting-home")
+def alerting_platform(pst_home, slack, dbt_manifest):
+    home = pst_home / "alerting-home"  # the session's own folder (pytest's tmp dirs rotate)
     with environment(PST_HOME=str(home), DAGSTER_HOME=str(home / "dagster_home"),
                      SLACK_BOT_TOKEN=TOKEN, SLACK_API_URL=slack.api_url,
                      PST_RUNBOOK_BASE_URL="https://git.example/pst/blob/main",
