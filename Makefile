@@ -13,6 +13,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.pst/tools/bin/uv)
 
 help:
 	@echo "make run [RUN_DATE=YYYY-MM-DD]   materialize one run_date partition (default: today, plant time)"
+	@echo "make digest [WEEKLY=1]           send the P4 daily digest (or the weekly summary) now"
 	@echo "make test                        run the test suite"
 	@echo "make dev                         Dagster UI on http://127.0.0.1:3000"
 	@echo "eval \"\$$(make -s warehouse-env)\" start the embedded warehouse, export dbt's env (then: cd dbt_project && dbt build)"

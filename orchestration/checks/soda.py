@@ -63,7 +63,9 @@ def _contract_check(contract: str):
         if run_date:
             variables["RUN_DATE"] = run_date.isoformat()
         outcome = verify_contract(CONTRACTS[contract], warehouse.target(), variables)
-        context.log.info(outcome.log_excerpt[:4000])
+        context.log.info(f"Soda contract {contract}: {outcome.worst} "
+                         f"({len(outcome.checks)} checks, {outcome.duration_s:.2f} s)")
+        context.log.debug(outcome.log_excerpt[:4000])  # one line per check
         for check in outcome.checks:
             yield _result(contract, asset_key, check)
 
