@@ -43,7 +43,7 @@ def send_daily_digest(router: AlertRouter, sender=None, now: datetime | None = N
 def weekly_sections(conn, since: datetime, until: datetime) -> dict[str, list[str]]:
     runs = store.runs_between(conn, since, until)
     durations = [float(r[4]) for r in runs if r[4] is not None and r[2] == "SUCCESS"]
-    counts = store.row_counts_between(conn, since.date(), until.date())
+    counts = store.row_counts_between(conn, since, until)
     alerts = store.AlertLog(conn).alerts_since(since)
     by_alarm: dict[str, int] = {}
     for a in alerts:
@@ -67,7 +67,7 @@ def send_weekly_summary(conn, router: AlertRouter, sender=None,
     """The weekly-metrics-summary (P4): logged, then sent at once with its sections."""
     now = now or datetime.now(timezone.utc)
     since = now - timedelta(days=7)
-    sections = weekly_sections(conn, since, now)
+    sections = weekly_sections(conn, since, now + timedelta(seconds=1))
     week = f"{since:%Y-%m-%d}..{now:%Y-%m-%d}"
     router.raise_finding(Finding("weekly-metrics-summary", f"week {week}", subject=week,
                                  numbers={k: " | ".join(v) for k, v in sections.items()}))

@@ -222,12 +222,14 @@ def row_count_baseline(conn, run_date: date, run_dates: int = 7) -> list[tuple[d
         return [(r[0], int(r[1]), int(r[2])) for r in cur.fetchall()]
 
 
-def row_counts_between(conn, first: date, last: date) -> list[tuple]:
+def row_counts_between(conn, since: datetime, until: datetime) -> list[tuple]:
+    """The row counts recorded (runs built) in [since, until), by run_date."""
     ensure_tables(conn)
     with conn.cursor() as cur:
         cur.execute(sql.SQL("select run_date, tomorrow_rows, total_rows, status from {} "
-                            "where run_date between %s and %s order by run_date").format(
-            _table("schedule_row_counts")), (first, last))
+                            "where recorded_at >= %s and recorded_at < %s "
+                            "order by run_date").format(_table("schedule_row_counts")),
+                    (since, until))
         return cur.fetchall()
 
 
