@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dagster import AssetExecutionContext, DailyPartitionsDefinition
+from dagster import AssetCheckExecutionContext, AssetExecutionContext, DailyPartitionsDefinition
 
 from orchestration import settings
 
@@ -21,5 +21,6 @@ daily_run_dates = DailyPartitionsDefinition(
 )
 
 
-def run_date_of(context: AssetExecutionContext) -> date:
+def run_date_of(context: AssetExecutionContext | AssetCheckExecutionContext) -> date:
+    """The run_date of an asset's or an asset check's partition."""
     return date.fromisoformat(context.partition_key)

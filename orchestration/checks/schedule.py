@@ -14,7 +14,7 @@ from dagster import AssetCheckExecutionContext, AssetKey, asset_check
 
 from orchestration.alerting import store
 from orchestration.checks.outcome import CheckOutcome
-from orchestration.partitions import daily_run_dates
+from orchestration.partitions import daily_run_dates, run_date_of
 from orchestration.resources.monitoring import MonitoringSettings
 from orchestration.resources.warehouse import WarehouseResource
 
@@ -175,10 +175,6 @@ def evaluate_business_rules(conn, run_date: date) -> CheckOutcome:
     return CheckOutcome.ok(condition, "rules 1-4 hold, no ps_fps_errors rows", **numbers)
 
 
-def _run_date(context: AssetCheckExecutionContext) -> date:
-    return date.fromisoformat(context.partition_key)
-
-
 @asset_check(asset=STAGED, name="prod_schedule_row_count", blocking=True,
              partitions_def=daily_run_dates,
              description="Tomorrow's rows vs the previous 7 run_dates: 0 or < 50% blocks the "
@@ -186,7 +182,7 @@ def _run_date(context: AssetCheckExecutionContext) -> date:
 def prod_schedule_row_count(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                             monitoring: MonitoringSettings):
     with warehouse.connection() as conn:
-        return evaluate_row_count(conn, _run_date(context), monitoring).to_result()
+        return evaluate_row_count(conn, run_date_of(context), monitoring).to_result()
 
 
 @asset_check(asset=STAGED, name="capacity_overflow_high", partitions_def=daily_run_dates,
@@ -194,14 +190,14 @@ def prod_schedule_row_count(context: AssetCheckExecutionContext, warehouse: Ware
 def capacity_overflow_high(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                            monitoring: MonitoringSettings):
     with warehouse.connection() as conn:
-        return evaluate_capacity_overflow(conn, _run_date(context), monitoring).to_result()
+        return evaluate_capacity_overflow(conn, run_date_of(context), monitoring).to_result()
 
 
 @asset_check(asset=STAGED, name="business_rule_violation", partitions_def=daily_run_dates,
              description="scheduling.md section 6 rules and ps_fps_errors rows (P2).")
 def business_rule_violation(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
     with warehouse.connection() as conn:
-        return evaluate_business_rules(conn, _run_date(context)).to_result()
+        return evaluate_business_rules(conn, run_date_of(context)).to_result()
 
 
 schedule_checks = [prod_schedule_row_count, capacity_overflow_high, business_rule_violation]

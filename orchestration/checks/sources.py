@@ -9,7 +9,7 @@ from dagster import AssetCheckExecutionContext, AssetKey, asset_check
 
 from orchestration import settings
 from orchestration.checks.outcome import CheckOutcome
-from orchestration.partitions import daily_run_dates
+from orchestration.partitions import daily_run_dates, run_date_of
 from orchestration.resources.monitoring import MonitoringSettings
 from orchestration.resources.warehouse import WarehouseResource
 from orchestration.sources import specs
@@ -117,17 +117,13 @@ def evaluate_staffing_missing(conn, run_date: date, lookahead_days: int) -> Chec
                            **numbers)
 
 
-def _run_date(context: AssetCheckExecutionContext) -> date:
-    return date.fromisoformat(context.partition_key)
-
-
 def _load_freshness_check(asset_key: AssetKey, source: str):
     @asset_check(asset=asset_key, name="data_freshness", partitions_def=daily_run_dates,
                  description="The snapshot in force was loaded within 24 h (P2).")
     def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                monitoring: MonitoringSettings):
         with warehouse.connection() as conn:
-            return evaluate_load_freshness(conn, source, _run_date(context),
+            return evaluate_load_freshness(conn, source, run_date_of(context),
                                            monitoring.freshness_hours).to_result()
     return _check
 
@@ -138,7 +134,7 @@ def _load_freshness_check(asset_key: AssetKey, source: str):
 def inventory_freshness(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                         monitoring: MonitoringSettings):
     with warehouse.connection() as conn:
-        return evaluate_inventory_freshness(conn, _run_date(context),
+        return evaluate_inventory_freshness(conn, run_date_of(context),
                                             monitoring.freshness_hours).to_result()
 
 
@@ -148,7 +144,7 @@ def _header_drift_check(tab: specs.SheetTab):
                  description=f"Columns of tab '{tab.name}' beyond sources.md (P3).")
     def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
         with warehouse.connection() as conn:
-            return evaluate_header_drift(conn, tab, _run_date(context)).to_result()
+            return evaluate_header_drift(conn, tab, run_date_of(context)).to_result()
     return _check
 
 
@@ -159,7 +155,7 @@ def _header_drift_check(tab: specs.SheetTab):
 def staffing_data_missing(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                           monitoring: MonitoringSettings):
     with warehouse.connection() as conn:
-        return evaluate_staffing_missing(conn, _run_date(context),
+        return evaluate_staffing_missing(conn, run_date_of(context),
                                          monitoring.staffing_lookahead_days).to_result()
 
 
