@@ -4,56 +4,78 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 RUN_DATE ?=
+PORT ?= 3000
 export UV_PYTHON_DOWNLOADS := never
 export DAGSTER_HOME ?= $(CURDIR)/.pst/dagster_home
 
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.pst/tools/bin/uv)
+PY := $(UV) run --locked --no-sync python
 
-.PHONY: run test dev bench digest sample warehouse-env warehouse-stop dbt-manifest install clean help
+# make run's optional run configuration (the same keys as the UI's launchpad)
+RUN_ARGS = $(if $(RUN_DATE),--run-date $(RUN_DATE)) \
+	$(if $(ACCEPT_ROW_COUNT_DROP),--accept-row-count-drop) \
+	$(if $(HORIZON_DAYS),--horizon-days $(HORIZON_DAYS)) \
+	$(if $(DEMAND_WINDOW_DAYS),--demand-window-days $(DEMAND_WINDOW_DAYS)) \
+	$(if $(LINE_ROUNDING_INCREMENT),--line-rounding-increment $(LINE_ROUNDING_INCREMENT))
+
+.PHONY: run land test dev bench digest sample warehouse-env warehouse-stop dbt-manifest install clean help
 
 help:
 	@echo "make run [RUN_DATE=YYYY-MM-DD]   materialize one run_date partition (default: today, plant time)"
-	@echo "make digest [WEEKLY=1]           send the P4 daily digest (or the weekly summary) now"
+	@echo "    [HORIZON_DAYS=31] [DEMAND_WINDOW_DAYS=7] [LINE_ROUNDING_INCREMENT=0.5] [ACCEPT_ROW_COUNT_DROP=1]"
+	@echo "make land [RUN_DATE=YYYY-MM-DD]  land the sources of one run_date only (before an analyst's dbt build)"
 	@echo "make test                        run the test suite"
-	@echo "make dev                         Dagster UI on http://127.0.0.1:3000"
+	@echo "make dev [PORT=3000]             Dagster UI + daemon on http://127.0.0.1:PORT"
+	@echo "make digest [WEEKLY=1]           send the P4 daily digest (or the weekly summary) now"
 	@echo "eval \"\$$(make -s warehouse-env)\" start the embedded warehouse, export dbt's env (then: cd dbt_project && dbt build)"
 	@echo "make warehouse-stop              stop the embedded warehouse"
-	@echo "make sample [SCALE=N]            regenerate the sample data in .pst/sample"
+	@echo "make sample [SCALE=N]            regenerate the sample: .pst/sample (SCALE=1) or .pst/sample-scaleN"
+	@echo "make bench                       the scheduling benchmark (scales 1, 10, 100)"
+	@echo "make dbt-manifest                dagster-dbt project prepare-and-package (what the image does)"
+	@echo "make clean                       stop the warehouse, remove the Dagster home, sample and dbt target"
 
 $(CURDIR)/.pst/tools/bin/uv:
 	@mkdir -p .pst
 	@$(PYTHON) -m venv .pst/tools && .pst/tools/bin/pip install --quiet --disable-pip-version-check uv
 
 install: | $(UV)
-	@$(UV) sync --locked --quiet
+	@started=$$(date +%s%N); $(UV) sync --locked --quiet; \
+	printf "%-11s %-64s %7.1f s\n" install "locked environment (uv.lock) in .venv" \
+	  "$$(( ($$(date +%s%N) - started) / 1000000 ))e-3" >&2
 
 run: install
-	@$(UV) run --locked --no-sync python -m orchestration.run $(if $(RUN_DATE),--run-date $(RUN_DATE)) $(if $(ACCEPT_ROW_COUNT_DROP),--accept-row-count-drop)
+	@$(PY) -m orchestration.run $(RUN_ARGS)
+
+land: install
+	@$(PY) -m orchestration.run --land-only $(RUN_ARGS)
 
 test: install
 	@$(UV) run --locked --no-sync pytest $(PYTEST_ARGS)
 
 dev: install
-	@$(UV) run --locked --no-sync python -c "from orchestration.run import prepare_dagster_home, ensure_local_data, ensure_dbt_manifest; prepare_dagster_home(); ensure_local_data(); ensure_dbt_manifest()"
-	@$(UV) run --locked --no-sync dagster dev -h 127.0.0.1 -p 3000 -m orchestration.definitions
+	@$(PY) -m orchestration.dev_prepare --port $(PORT)
+	@PST_DAGSTER_URL=$${PST_DAGSTER_URL:-http://127.0.0.1:$(PORT)} \
+	  $(UV) run --locked --no-sync dagster dev -h 127.0.0.1 -p $(PORT)
 
 bench: install
-	@$(UV) run --locked --no-sync python -m benchmarks.scheduling $(BENCH_ARGS)
+	@$(PY) -m benchmarks.scheduling $(BENCH_ARGS)
 
 digest: install
-	@$(UV) run --locked --no-sync python -m orchestration.alerting.digest $(if $(WEEKLY),--weekly)
+	@$(PY) -m orchestration.alerting.digest $(if $(WEEKLY),--weekly)
 
 sample: install
-	@$(UV) run --locked --no-sync python -m orchestration.sample_data --out .pst/sample --scale $(or $(SCALE),1)
+	@$(PY) -m orchestration.sample_data --scale $(or $(SCALE),1) \
+	  --out $(if $(filter-out 1,$(or $(SCALE),1)),.pst/sample-scale$(SCALE),.pst/sample)
+	@$(if $(filter-out 1,$(or $(SCALE),1)),echo "use it with: PST_LOCAL_DATA_DIR=.pst/sample-scale$(SCALE) make run (the default sample is unchanged)")
 
 warehouse-env: install
-	@$(UV) run --locked --no-sync python -m orchestration.warehouse env
+	@$(PY) -m orchestration.warehouse env
 
 warehouse-stop: install
-	@$(UV) run --locked --no-sync python -m orchestration.warehouse stop
+	@$(PY) -m orchestration.warehouse stop
 
 dbt-manifest: install
 	@$(UV) run --locked --no-sync dagster-dbt project prepare-and-package --file orchestration/dbt_project_def.py
 
 clean: warehouse-stop
-	rm -rf .pst/dagster_home .pst/sample dbt_project/target
+	rm -rf .pst/dagster_home .pst/sample .pst/sample-scale* dbt_project/target

@@ -29,7 +29,7 @@ def dbt(args: list[str], target_path: Path) -> float:
     """Run one dbt invocation; return its wall time in seconds."""
     command = [str(Path(sys.executable).with_name("dbt")), *args,
                "--project-dir", str(settings.DBT_PROJECT_DIR),
-               "--profiles-dir", str(settings.DBT_PROJECT_DIR),
+               "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--target", "local",
                "--target-path", str(target_path), "--log-path", str(target_path / "logs"),
                "--vars", json.dumps({"run_date": RUN_DATE.isoformat()})]
     started = time.perf_counter()

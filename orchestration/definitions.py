@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from dagster import Definitions
+import warnings
+
+from dagster import BetaWarning, Definitions, PreviewWarning, in_process_executor
+
+# Chosen deliberately and pinned (pyproject.toml): partitioned asset checks (preview)
+# and dagster-aws' SecretsManagerResource (beta). Their notices would print on every load.
+warnings.filterwarnings("ignore", category=PreviewWarning)
+warnings.filterwarnings("ignore", category=BetaWarning)
 from dagster_aws.s3 import S3Resource
 from dagster_aws.secretsmanager import SecretsManagerResource
 from dagster_dbt import DbtCliResource
@@ -19,6 +26,7 @@ from orchestration.jobs import (
     daily_digest_job,
     daily_schedule,
     digest_schedules,
+    land_sources_job,
     production_schedule_job,
     staffing_remediation_job,
     weekly_summary_job,
@@ -43,10 +51,14 @@ credentials = SourceCredentials(secrets_manager=SecretsManagerResource())
 defs = Definitions(
     assets=[*source_assets, *dbt_model_assets],
     asset_checks=[*schedule_checks, *source_checks, *table_checks, *soda_checks],
-    jobs=[production_schedule_job, staffing_remediation_job, daily_digest_job,
+    jobs=[production_schedule_job, land_sources_job, staffing_remediation_job, daily_digest_job,
           weekly_summary_job],
     schedules=[daily_schedule(), *digest_schedules()],
     sensors=sensors,
+    # One process per run: the steps of a run share the definitions loaded once by the
+    # run worker (the multiprocess default re-imports them in a process per step, which
+    # on 2 cores costs more than the steps). Step retries work the same in process.
+    executor=in_process_executor,
     resources={
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         "warehouse": WarehouseResource(),

@@ -17,14 +17,22 @@ from orchestration import settings
 from orchestration.alerting.digest import send_daily_digest, send_weekly_summary
 from orchestration.alerting.runs import DAILY_JOB, REMEDIATION_JOB
 from orchestration.alerting.service import AlertingResource
-from orchestration.partitions import daily_run_dates
+from orchestration.assets.sources import SOURCES_GROUP
 from orchestration.resources.warehouse import WarehouseResource
 
 production_schedule_job = define_asset_job(
     name=DAILY_JOB,
     selection=AssetSelection.all(),
-    partitions_def=daily_run_dates,
     description="Land the sources for run_date, then build the schedule for run_date+1 .. run_date+H.",
+)
+
+# The sources of one run_date, nothing built: what an analyst needs before a `dbt build`
+# of a run_date that was never run (`make land RUN_DATE=...`).
+land_sources_job = define_asset_job(
+    name="land_sources_job",
+    selection=AssetSelection.groups(SOURCES_GROUP),
+    description="Land the Sheets tabs, the Supplybuy pull and the inventory for run_date "
+                "(no dbt build, nothing published).",
 )
 
 STAFFING_TABS = [AssetKey(["raw", "sheets_staffing"]), AssetKey(["raw", "sheets_staffing_defaults"])]
@@ -34,7 +42,6 @@ STAFFING_TABS = [AssetKey(["raw", "sheets_staffing"]), AssetKey(["raw", "sheets_
 staffing_remediation_job = define_asset_job(
     name=REMEDIATION_JOB,
     selection=AssetSelection.assets(*STAFFING_TABS).downstream(),
-    partitions_def=daily_run_dates,
     description="Re-run the staffing load (and what it feeds) once for a run_date whose "
                 "staffing was missing or failed to load.",
 )
@@ -63,7 +70,7 @@ def send_daily_digest_op(context: OpExecutionContext, warehouse: WarehouseResour
 def send_weekly_summary_op(context: OpExecutionContext, warehouse: WarehouseResource,
                            alerting: AlertingResource) -> None:
     with warehouse.connection() as conn:
-        via = send_weekly_summary(conn, alerting.router(conn))
+        via = send_weekly_summary(conn, alerting.router(conn), instance=context.instance)
     context.log.info(f"weekly summary: {via}")
 
 

@@ -1,9 +1,12 @@
-"""Keep dbt's manifest.json in step with the project files (local runs and tests)."""
+"""Keep the code location's dbt manifest in step with the project files.
+
+Run once before Dagster starts (`make run`, `make dev`, the test session); the
+definitions themselves only read the manifest. Preparing is dagster-dbt's own
+`DbtProjectPreparer` (what `prepare-and-package` runs for the image).
+"""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from orchestration.settings import DBT_PROJECT_DIR
@@ -12,7 +15,9 @@ _WATCHED = ("models", "macros", "tests", "seeds", "dbt_project.yml", "profiles.y
 
 
 def manifest_path() -> Path:
-    return DBT_PROJECT_DIR / "target" / "manifest.json"
+    from orchestration.dbt_project_def import dbt_project  # noqa: PLC0415
+
+    return dbt_project.manifest_path
 
 
 def manifest_is_stale() -> bool:
@@ -28,11 +33,17 @@ def manifest_is_stale() -> bool:
     return False
 
 
-def parse_dbt_project() -> None:
-    """`dbt parse` writes target/manifest.json (what prepare-and-package does)."""
-    dbt = Path(sys.executable).with_name("dbt")
-    subprocess.run(
-        [str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR)],
-        check=True,
-    )
+def prepare_manifest() -> Path:
+    """`dbt parse` into the code location's target folder (dagster-dbt's preparer)."""
+    from orchestration.dbt_project_def import dbt_project  # noqa: PLC0415
+
+    dbt_project.preparer.prepare(dbt_project)
+    return dbt_project.manifest_path
+
+
+def ensure_manifest() -> bool:
+    """Prepare the manifest when a dbt file changed since the last one; True if it did."""
+    if manifest_is_stale():
+        prepare_manifest()
+        return True
+    return False

@@ -1,7 +1,9 @@
 """One partition = one run_date, in the plant's time zone.
 
-Partitions start on 2026-01-01 so the whole year can be backfilled, and
-end_offset=1 includes today: the normal daily run is run_date = today.
+Partitions start where this deployment's data starts (PST_PARTITIONS_START,
+default 2026-11-01, the local sample's demo period; production sets its first
+run_date), so that "filled" in the UI counts the days that should have a
+schedule. end_offset=1 includes today: the normal daily run is run_date = today.
 """
 
 from __future__ import annotations
@@ -12,10 +14,8 @@ from dagster import AssetCheckExecutionContext, AssetExecutionContext, DailyPart
 
 from orchestration import settings
 
-PARTITIONS_START = "2026-01-01"
-
 daily_run_dates = DailyPartitionsDefinition(
-    start_date=PARTITIONS_START,
+    start_date=settings.partitions_start().isoformat(),
     timezone=settings.plant_timezone(),
     end_offset=1,
 )

@@ -1,87 +1,181 @@
-"""`python -m orchestration.run [--run-date YYYY-MM-DD]`: what `make run` does.
+"""`python -m orchestration.run [--run-date YYYY-MM-DD] [...]`: what `make run` does.
 
 Materializes one run_date partition of the daily job through Dagster (in
-process, recorded in DAGSTER_HOME so the UI shows it), then prints a short
-summary. Exits non-zero when the run fails.
+process, recorded in DAGSTER_HOME so the UI shows it), delivers the run's
+alerts, then prints a short summary. The console gets one line per stage
+(orchestration/console.py); dbt's and Dagster's own lines go to a log file
+under $PST_HOME/logs (and to the console too at PST_LOG_LEVEL=DEBUG).
+Exits 0 when the schedule was published, 1 when the run failed, 2 on bad input.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
-from datetime import date
+from datetime import date, datetime, timezone
+from pathlib import Path
 
 from orchestration import settings
+from orchestration.console import Console, StageTracker, stage_logger_def
 from orchestration.local_instance import prepare_dagster_home
 
 
-def ensure_local_data() -> None:
+def ensure_local_data() -> Path:
     """Generate the sample when no PST_LOCAL_DATA_DIR is given and none exists yet."""
-    from orchestration.resources.local_form import ensure_default_sample  # noqa: PLC0415
+    from orchestration.sample_data.default import ensure_default_sample  # noqa: PLC0415
 
     ensure_default_sample()
+    return settings.local_data_dir()
 
 
-def ensure_dbt_manifest() -> None:
+def ensure_dbt_manifest() -> bool:
     """Re-parse the dbt project when a model, macro or test changed since the last parse."""
-    from orchestration.manifest import manifest_is_stale, parse_dbt_project  # noqa: PLC0415
+    from orchestration.manifest import ensure_manifest  # noqa: PLC0415
 
-    if manifest_is_stale():
-        print("parsing the dbt project ...", flush=True)
-        parse_dbt_project()
+    return ensure_manifest()
 
 
 def _log_level() -> str:
-    """The console shows INFO by default (PST_LOG_LEVEL=DEBUG for every Dagster event)."""
+    """INFO: stage lines only; DEBUG: every Dagster event and dbt line as well."""
     return os.environ.get("PST_LOG_LEVEL", "INFO").upper()
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="make run")
     parser.add_argument("--run-date", type=date.fromisoformat, default=None,
                         help="partition to materialize (default: today in the plant's time zone)")
     parser.add_argument("--accept-row-count-drop", action="store_true",
                         help="publish a genuine drop of tomorrow's rows after review "
                              "(the row-count check reports it as a P2 instead of blocking)")
-    args = parser.parse_args(argv)
+    parser.add_argument("--land-only", action="store_true",
+                        help="land the sources of run_date only (job land_sources_job): no dbt "
+                             "build, nothing published")
+    parser.add_argument("--horizon-days", type=int, default=None, help="H (default 31)")
+    parser.add_argument("--demand-window-days", type=int, default=None, help="W (default 7)")
+    parser.add_argument("--line-rounding-increment", type=float, default=None,
+                        help="R (default 0.5)")
+    return parser
+
+
+def run_config_for(args: argparse.Namespace, log_level: str) -> dict:
+    """Dagster run config of one `make run` (the same keys the UI's launchpad takes)."""
+    loggers: dict = {"pst_stages": {}}
+    if log_level == "DEBUG":
+        loggers["console"] = {"config": {"log_level": "DEBUG"}}
+    resources: dict = {}
+    if args.accept_row_count_drop:
+        resources["monitoring"] = {"config": {"accept_row_count_drop": True}}
+    scheduling = {key: value for key, value in (
+        ("horizon_days", args.horizon_days), ("demand_window_days", args.demand_window_days),
+        ("line_rounding_increment", args.line_rounding_increment)) if value is not None}
+    if scheduling:
+        resources["scheduling"] = {"config": scheduling}
+    return {"loggers": loggers, **({"resources": resources} if resources else {})}
+
+
+def _bad_run_date(run_date: date) -> str | None:
+    """Checked before anything loads: the partitions are start .. today (plant time)."""
+    first, today = settings.partitions_start(), settings.plant_today()
+    if first <= run_date <= today:
+        return None
+    return (f"RUN_DATE={run_date} is not a partition: run_dates go from {first} "
+            f"(PST_PARTITIONS_START) to {today} (today in {settings.plant_timezone()}).")
+
+
+def _log_file(run_date: date) -> Path:
+    folder = settings.pst_home() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"run-{run_date}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}.log"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     run_date = args.run_date or settings.plant_today()
+    console = Console()
+    problem = _bad_run_date(run_date)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    level = _log_level()
+    started = time.monotonic()
 
-    prepare_dagster_home()
-    ensure_local_data()
-    ensure_dbt_manifest()
+    with console.timed("sample") as stage:
+        stage.detail = f"local sources in {ensure_local_data()}"
+    with console.timed("definitions") as stage:
+        prepare_dagster_home()
+        parsed = ensure_dbt_manifest()
+        from orchestration.definitions import defs  # noqa: PLC0415 - after DAGSTER_HOME is set
 
-    from dagster import DagsterInstance  # noqa: PLC0415 - after DAGSTER_HOME is set
+        job = defs.resolve_job_def("land_sources_job" if args.land_only
+                                   else "production_schedule_job")
+        graph = defs.resolve_asset_graph()
+        stage.detail = (f"{len(graph.get_all_asset_keys())} assets, "
+                        f"{len(graph.asset_check_keys)} checks"
+                        + ("; dbt project parsed (a dbt file changed)" if parsed else ""))
+    with console.timed("warehouse") as stage:
+        from orchestration.warehouse import ensure_warehouse  # noqa: PLC0415
 
-    from orchestration.definitions import defs  # noqa: PLC0415
+        stage.detail = ensure_warehouse().describe()
+
+    from dagster import DagsterInstance  # noqa: PLC0415
+
+    from orchestration.alerting.in_process import alert_after_run  # noqa: PLC0415
     from orchestration.summary import print_failure, print_summary  # noqa: PLC0415
 
-    job = defs.resolve_job_def("production_schedule_job")
-    if not job.partitions_def.has_partition_key(run_date.isoformat()):
-        keys = job.partitions_def.get_partition_keys()
-        print(f"RUN_DATE={run_date} is not a partition: run_dates go from {keys[0]} to "
-              f"{keys[-1]} (today in {settings.plant_timezone()}).", file=sys.stderr)
-        return 2
-    from orchestration.alerting.in_process import alert_after_run  # noqa: PLC0415
+    stage_of = stage_classifier(defs)
+    tracker = StageTracker(console, stage_of)
 
-    run_config: dict = {"loggers": {"console": {"config": {"log_level": _log_level()}}}}
-    if args.accept_row_count_drop:
-        run_config["resources"] = {"monitoring": {"config": {"accept_row_count_drop": True}}}
-    started = time.monotonic()
-    with DagsterInstance.get() as instance:
-        result = job.execute_in_process(partition_key=run_date.isoformat(), instance=instance,
-                                        raise_on_error=False, run_config=run_config)
-        # no daemon here: raise and deliver this run's alerts now (the sensors would)
-        outcome = alert_after_run(instance, result.run_id, run_config=run_config)
+    def with_console(job_def):
+        return job_def.with_logger_defs({**job_def.loggers, "pst_stages": stage_logger_def(tracker)})
+
+    run_config = run_config_for(args, level)
+    log_path = _log_file(run_date)
+    with DagsterInstance.get() as instance, log_path.open("w") as log:
+        # dbt's per-node lines (dagster-dbt writes them to stdout) go to the log file
+        quiet = contextlib.redirect_stdout(log) if level != "DEBUG" else contextlib.nullcontext()
+        with quiet:
+            result = with_console(job).execute_in_process(
+                partition_key=run_date.isoformat(), instance=instance, raise_on_error=False,
+                run_config=run_config)
+        with console.timed("alerts") as stage:
+            with quiet:  # no daemon here: raise and deliver this run's alerts now
+                outcome = alert_after_run(instance, result.run_id, run_config=run_config,
+                                          prepare_job=with_console,
+                                          before_remediation=lambda: console.note(
+                                              "staffing was missing: re-running the staffing "
+                                              "load once (auto-remediation)"))
+            stage.detail = outcome.headline()
     elapsed = time.monotonic() - started
     succeeded = result.success or (outcome.remediation is not None and outcome.remediation.success)
+    outcome.print()
     if not succeeded:
         print_failure(result, run_date)
     else:
-        print_summary(run_date, elapsed, result.run_id)
-    outcome.print()
+        print_summary(run_date, elapsed, result.run_id, land_only=args.land_only)
+    if level != "DEBUG":
+        print(f"\nFull log (dbt and Dagster lines): {log_path}")
     return 0 if succeeded else 1
+
+
+def stage_classifier(defs):
+    """step key -> stage of the console (land, build, checks, publish)."""
+    from orchestration.assets.dbt import (  # noqa: PLC0415
+        production_schedule_dbt_models,
+        publish_production_schedule,
+    )
+    from orchestration.assets.sources import source_assets  # noqa: PLC0415
+
+    land = {asset.op.name for asset in source_assets if hasattr(asset, "op")}
+    named = {production_schedule_dbt_models.op.name: "build",
+             publish_production_schedule.op.name: "publish"}
+
+    def stage_of(step_key: str) -> str:
+        return "land" if step_key in land else named.get(step_key, "checks")
+
+    return stage_of
 
 
 if __name__ == "__main__":

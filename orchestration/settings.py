@@ -15,6 +15,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 DEFAULT_PLANT_TIMEZONE = "America/Chicago"
+DEFAULT_PARTITIONS_START = date(2026, 11, 1)
 
 
 def pst_home() -> Path:
@@ -29,6 +30,17 @@ def plant_timezone() -> str:
 def plant_today() -> date:
     """The normal daily run is run_date = today in the plant's time zone."""
     return datetime.now(ZoneInfo(plant_timezone())).date()
+
+
+def partitions_start() -> date:
+    """The first run_date partition: where this deployment's data starts."""
+    value = os.environ.get("PST_PARTITIONS_START", "").strip()
+    if not value:
+        return DEFAULT_PARTITIONS_START
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"PST_PARTITIONS_START must be a date YYYY-MM-DD (got {value!r})") from None
 
 
 def database_url() -> str | None:

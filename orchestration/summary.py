@@ -26,11 +26,13 @@ SUMMARY_TABLES = [
 ]
 
 
-def table_counts(run_date: date) -> list[tuple[str, int | None]]:
+def table_counts(run_date: date, schemas=("raw", "erp", "stg2", "dwh")) -> list[tuple[str, int | None]]:
     """Row count of each summary table for run_date (None when the table is absent)."""
     counts = []
     with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
         for schema, table, date_column in SUMMARY_TABLES:
+            if schema not in schemas:
+                continue
             cur.execute("select to_regclass(%s) is not null", (f"{schema}.{table}",))
             if not cur.fetchone()[0]:
                 counts.append((f"{schema}.{table}", None))
@@ -55,13 +57,21 @@ def tomorrow_rows(run_date: date) -> int | None:
         return cur.fetchone()[0]
 
 
-def print_summary(run_date: date, elapsed_seconds: float, run_id: str) -> None:
+def print_summary(run_date: date, elapsed_seconds: float, run_id: str,
+                  land_only: bool = False) -> None:
     target = ensure_warehouse()
-    print(f"\nProduction schedule for run_date {run_date} built in {elapsed_seconds:.1f} s "
+    what = "Sources" if land_only else "Production schedule"
+    done = "landed" if land_only else "built"
+    print(f"\n{what} for run_date {run_date} {done} in {elapsed_seconds:.1f} s "
           f"(Dagster run {run_id}).")
     print(f"Warehouse: {target.describe()}\n")
-    for name, count in table_counts(run_date):
+    schemas = ("raw", "erp") if land_only else ("raw", "erp", "stg2", "dwh")
+    for name, count in table_counts(run_date, schemas):
         print(f"  {name:38s} {'(not built)' if count is None else f'{count:>9,d}'}")
+    if land_only:
+        print(f"\nNext: `cd dbt_project && dbt build --vars '{{run_date: \"{run_date}\"}}'` "
+              "(after `eval \"$(make -s warehouse-env)\"`), or `make run RUN_DATE=...`.")
+        return
     tomorrow = tomorrow_rows(run_date)
     if tomorrow is not None:
         print(f"\n  tomorrow's schedule (fps_dt = run_date + 1): {tomorrow:,d} rows")

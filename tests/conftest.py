@@ -17,6 +17,8 @@ def pytest_configure(config):
 
     _SESSION_HOME = Path(tempfile.mkdtemp(prefix="pst-test-"))
     os.environ["PST_HOME"] = str(_SESSION_HOME)
+    # the tests run partitions all over the sample's year (the default starts 2026-11-01)
+    os.environ["PST_PARTITIONS_START"] = "2026-01-01"
     os.environ["DAGSTER_HOME"] = str(_SESSION_HOME / "dagster_home")
     from orchestration.local_instance import prepare_dagster_home
 
@@ -39,10 +41,9 @@ def pst_home() -> Path:
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
     """A manifest for the current dbt files (what `make run` / prepare-and-package build)."""
-    from orchestration.manifest import manifest_is_stale, manifest_path, parse_dbt_project
+    from orchestration.manifest import ensure_manifest, manifest_path
 
-    if manifest_is_stale():
-        parse_dbt_project()
+    ensure_manifest()
     return manifest_path()
 
 

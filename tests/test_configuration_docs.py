@@ -11,8 +11,8 @@ READS = re.compile(
 # Variables the platform sets for dbt itself, not user configuration.
 SET_BY_THE_PLATFORM = {"PST_PG_HOST", "PST_PG_PORT", "PST_PG_USER", "PST_PG_PASSWORD",
                        "PST_PG_DBNAME", "PST_RUN_DATE"}
-# The operating system's, read only to find executables.
-SYSTEM = {"PATH"}
+# The operating system's: executables, and the login name behind the analysts' schemas.
+SYSTEM = {"PATH", "USER"}
 
 
 def variables_read_by_the_code() -> set[str]:

@@ -19,7 +19,7 @@ def test_job_schedule_and_partitions(defs):
     job = defs.resolve_job_def("production_schedule_job")
     partitions = job.partitions_def
     keys = partitions.get_partition_keys()
-    assert keys[0] == "2026-01-01"
+    assert keys[0] == "2026-01-01"  # PST_PARTITIONS_START of the test session (conftest)
     # end_offset=1: today's run_date exists, tomorrow's does not yet.
     assert plant_today().isoformat() in keys
     assert (plant_today() + timedelta(days=1)).isoformat() not in keys
@@ -51,3 +51,75 @@ def test_every_partition_is_a_date(defs):
     job = defs.resolve_job_def("production_schedule_job")
     for key in job.partitions_def.get_partition_keys()[:3]:
         date.fromisoformat(key)
+
+
+def test_loading_the_definitions_never_runs_dbt(dbt_manifest):
+    """Under `dagster dev` every process imports the definitions (code server, run
+    worker): none of them may parse dbt (a lock and a minute each on 2 cores)."""
+    import subprocess
+    import sys
+
+    guard = ("import subprocess, sys\n"
+             "real = subprocess.Popen\n"
+             "class Guard(real):\n"
+             "    def __init__(self, args, *a, **k):\n"
+             "        if 'dbt' in str(args):\n"
+             "            sys.exit('dbt started while loading the definitions: %s' % (args,))\n"
+             "        super().__init__(args, *a, **k)\n"
+             "subprocess.Popen = Guard\n"
+             "import orchestration.definitions\n")
+    import os
+
+    result = subprocess.run([sys.executable, "-c", guard], capture_output=True, text=True,
+                            env={**os.environ, "DAGSTER_IS_DEV_CLI": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+
+
+def test_runs_execute_in_one_process_and_checks_are_partitioned(defs):
+    from dagster import in_process_executor
+
+    job = defs.resolve_job_def("production_schedule_job")
+    assert job.executor_def is in_process_executor
+    graph = defs.resolve_asset_graph()
+    staged = AssetKey(["stg2", "fact_production_schedule_staged"])
+    checks = {key.name: graph.get_check_spec(key) for key in graph.asset_check_keys
+              if key.asset_key == staged}
+    rule1 = checks["assert_fps_rule1_pool_lines_within_lines_available"]  # a dbt test
+    assert rule1.partitions_def == job.partitions_def
+    assert rule1.metadata["runbook"].url.endswith("docs/runbooks/business-rule-violation.md")
+    row_count = checks["prod_schedule_row_count"]  # a platform check
+    assert row_count.partitions_def == job.partitions_def
+    assert row_count.metadata["runbook"].url.endswith(
+        "docs/runbooks/prod-schedule-row-count-critical.md")
+
+
+def test_every_asset_has_an_owner_and_the_load_log_is_declared(defs):
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        assert graph.get(key).owners == ["team:data-engineering"], key
+    loads = graph.get(AssetKey(["raw", "source_loads"]))
+    assert loads.group_name == "sources" and not loads.is_materializable
+
+
+def test_partitions_start_where_the_deployment_says(monkeypatch):
+    from orchestration import settings
+
+    monkeypatch.delenv("PST_PARTITIONS_START", raising=False)
+    assert settings.partitions_start() == date(2026, 11, 1)
+    monkeypatch.setenv("PST_PARTITIONS_START", "2027-03-15")
+    assert settings.partitions_start() == date(2027, 3, 15)
+    monkeypatch.setenv("PST_PARTITIONS_START", "15/03/2027")
+    with pytest.raises(ValueError, match="PST_PARTITIONS_START must be a date YYYY-MM-DD"):
+        settings.partitions_start()
+
+
+def test_model_row_counts_are_per_partition():
+    from orchestration.assets.dbt import row_count_query
+
+    def node(materialized, unique_key=None):
+        return {"schema": "stg2", "name": "m", "alias": "m",
+                "config": {"materialized": materialized, "unique_key": unique_key}}
+
+    assert "where run_date" in repr(row_count_query(node("incremental", "run_date")))
+    assert "where" not in repr(row_count_query(node("table")))
+    assert row_count_query(node("view")) is None

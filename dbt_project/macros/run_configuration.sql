@@ -21,8 +21,18 @@
 {% macro pst_demand_window_days() -%}{{ return(var('demand_window_days') | int) }}{%- endmacro %}
 {% macro pst_line_rounding_increment() -%}{{ return(var('line_rounding_increment') | string) }}{%- endmacro %}
 
-{#- Schema names are used as written (stg, stg2, dwh) on every target:
-    the legacy tables are addressed as stg2.* and dwh.* by their readers. -#}
+{#- The platform's own targets (what Dagster builds: `local`, `redshift`) write
+    the schemas as written (stg, stg2, dwh): the legacy tables are addressed as
+    stg2.* and dwh.* by their readers. Every other target (an analyst's `dev`,
+    a CI run) writes <target schema>_<schema> (dev_alice_stg2, ...), so a plain
+    `dbt build` never replaces the published relations. -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
-  {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+  {%- set platform_targets = ['local', 'redshift'] -%}
+  {%- if custom_schema_name is none -%}
+    {{ target.schema }}
+  {%- elif target.name in platform_targets -%}
+    {{ custom_schema_name | trim }}
+  {%- else -%}
+    {{ target.schema }}_{{ custom_schema_name | trim }}
+  {%- endif -%}
 {%- endmacro %}

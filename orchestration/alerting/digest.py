@@ -8,6 +8,7 @@ daemon's schedules run the same functions.
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from orchestration import settings
@@ -40,9 +41,22 @@ def send_daily_digest(router: AlertRouter, sender=None, now: datetime | None = N
     return via
 
 
-def weekly_sections(conn, since: datetime, until: datetime) -> dict[str, list[str]]:
-    runs = store.runs_between(conn, since, until)
-    durations = [float(r[4]) for r in runs if r[4] is not None and r[2] == "SUCCESS"]
+def week_runs(instance, since: datetime, until: datetime) -> list:
+    """The week's runs that build (or try to build) the schedule, from Dagster's own
+    run records: every run counts, also one that failed before its first step."""
+    from dagster import RunsFilter  # noqa: PLC0415
+
+    from orchestration.alerting.runs import REPORTING_JOBS  # noqa: PLC0415
+
+    records = instance.get_run_records(RunsFilter(created_after=since, created_before=until))
+    return [r for r in records if r.dagster_run.job_name not in REPORTING_JOBS]
+
+
+def weekly_sections(conn, instance, since: datetime, until: datetime) -> dict[str, list[str]]:
+    runs = week_runs(instance, since, until)
+    statuses = Counter(r.dagster_run.status.value.lower() for r in runs)
+    durations = [r.end_time - r.start_time for r in runs
+                 if r.dagster_run.status.value == "SUCCESS" and r.start_time and r.end_time]
     counts = store.row_counts_between(conn, since, until)
     alerts = store.AlertLog(conn).alerts_since(since)
     by_alarm: dict[str, int] = {}
@@ -51,8 +65,7 @@ def weekly_sections(conn, since: datetime, until: datetime) -> dict[str, list[st
             by_alarm[a.alarm] = by_alarm.get(a.alarm, 0) + 1
     return {
         "Runs": [f"{len(runs)} runs: " + ", ".join(
-            f"{sum(1 for r in runs if r[2] == s)} {s.lower()}"
-            for s in sorted({r[2] for r in runs}))] if runs else ["no runs"],
+            f"{n} {status}" for status, n in sorted(statuses.items()))] if runs else ["no runs"],
         "Durations": [f"successful runs: average {sum(durations) / len(durations):.0f} s, "
                       f"max {max(durations):.0f} s"] if durations else ["no successful run"],
         "Row counts": [f"{d}: tomorrow {t:,}, total {n:,} ({s})" for d, t, n, s in counts]
@@ -62,12 +75,18 @@ def weekly_sections(conn, since: datetime, until: datetime) -> dict[str, list[st
     }
 
 
-def send_weekly_summary(conn, router: AlertRouter, sender=None,
+def send_weekly_summary(conn, router: AlertRouter, instance=None, sender=None,
                         now: datetime | None = None) -> str:
     """The weekly-metrics-summary (P4): logged, then sent at once with its sections."""
+    from dagster import DagsterInstance  # noqa: PLC0415
+
     now = now or datetime.now(timezone.utc)
     since = now - timedelta(days=7)
-    sections = weekly_sections(conn, since, now + timedelta(seconds=1))
+    if instance is None:
+        with DagsterInstance.get() as own:
+            sections = weekly_sections(conn, own, since, now + timedelta(seconds=1))
+    else:
+        sections = weekly_sections(conn, instance, since, now + timedelta(seconds=1))
     week = f"{since:%Y-%m-%d}..{now:%Y-%m-%d}"
     router.raise_finding(Finding("weekly-metrics-summary", f"week {week}", subject=week,
                                  numbers={k: " | ".join(v) for k, v in sections.items()}))

@@ -3,10 +3,14 @@ done once right after the run, including the staffing auto-remediation."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
-from dagster import DagsterInstance, ExecuteInProcessResult
+from dagster import DagsterInstance, ExecuteInProcessResult, JobDefinition
 
+from orchestration.alerting.catalog import Severity
+from orchestration.alerting.model import Finding
 from orchestration.alerting.router import Delivery
 from orchestration.alerting.runs import REMEDIATION_JOB, REMEDIATION_OF
 from orchestration.alerting.service import AlertingResource, deliver, process_finished_run
@@ -17,6 +21,24 @@ from orchestration.resources.warehouse import WarehouseResource
 class AfterRun:
     deliveries: list[Delivery] = field(default_factory=list)
     remediation: ExecuteInProcessResult | None = None
+    findings: list[Finding] = field(default_factory=list)  # raised by the run(s), P1-P4
+
+    def headline(self) -> str:
+        """One line: the alerts the run raised by severity, or that it raised none."""
+        alerts = [f for f in self.findings if f.effective_severity != Severity.P4]
+        digest = [f for f in self.findings if f.effective_severity == Severity.P4]
+        if alerts:
+            counts = Counter(f.effective_severity.value for f in alerts)
+            text = (f"{len(alerts)} alert(s): "
+                    + ", ".join(f"{counts[s]} {s}" for s in sorted(counts)))
+            pending = sum(1 for d in self.deliveries if not d.delivered)
+            if pending:
+                text += f" ({pending} pending delivery, retried by the next run or sensor)"
+        else:
+            text = "no alerts"
+        if digest:
+            text += "; " + ", ".join(sorted({f.alarm for f in digest})) + " queued for the digest"
+        return text
 
     def print(self) -> None:
         if self.remediation is not None:
@@ -30,7 +52,11 @@ class AfterRun:
 
 def alert_after_run(instance: DagsterInstance, run_id: str, *, run_config: dict | None = None,
                     alerting: AlertingResource | None = None,
-                    warehouse: WarehouseResource | None = None) -> AfterRun:
+                    warehouse: WarehouseResource | None = None,
+                    prepare_job: Callable[[JobDefinition], JobDefinition] = lambda job: job,
+                    before_remediation: Callable[[], None] = lambda: None) -> AfterRun:
+    """`prepare_job` adapts the remediation job as the caller adapted its own run
+    (make run adds its console logger, which `run_config` names)."""
     from orchestration.definitions import defs  # noqa: PLC0415 - the same definitions as the run
 
     alerting = alerting or AlertingResource()
@@ -41,12 +67,18 @@ def alert_after_run(instance: DagsterInstance, run_id: str, *, run_config: dict 
         report = process_finished_run(instance, instance.get_run_by_id(run_id), conn, router,
                                       alerting)
         conn.commit()
+        if report is not None:
+            outcome.findings.extend(report.findings)
         if report is not None and report.remediate_partition:
-            remediation_job = defs.resolve_job_def(REMEDIATION_JOB)
+            before_remediation()
+            remediation_job = prepare_job(defs.resolve_job_def(REMEDIATION_JOB))
             outcome.remediation = remediation_job.execute_in_process(
                 partition_key=report.remediate_partition, instance=instance,
                 raise_on_error=False, tags={REMEDIATION_OF: run_id}, run_config=run_config)
-            process_finished_run(instance, instance.get_run_by_id(outcome.remediation.run_id),
-                                 conn, router, alerting)
+            again = process_finished_run(instance,
+                                         instance.get_run_by_id(outcome.remediation.run_id),
+                                         conn, router, alerting)
+            if again is not None:
+                outcome.findings.extend(again.findings)
         outcome.deliveries = deliver(router)
     return outcome

@@ -33,6 +33,7 @@ from orchestration.alerting.model import Finding
 from orchestration.checks.outcome import ALARM, CONDITION, PER_PARTITION, SEVERITY, SUMMARY
 
 DAILY_JOB = "production_schedule_job"
+LAND_JOB = "land_sources_job"
 REMEDIATION_JOB = "staffing_remediation_job"
 # jobs that only report (the P4 digests): their failures are logged, not a schedule alarm;
 # every other run (the daily job, the remediation, a materialization from the UI's
@@ -209,7 +210,9 @@ def report_for_run(instance: DagsterInstance, run: DagsterRun, conn, *,
 
     if run.status == DagsterRunStatus.SUCCESS:
         # a good run of the partition closes what failed runs of it opened
-        for subject in [run.job_name, DAILY_JOB, *SOURCE_ALARMS,
+        # (a run that only landed the sources did not build the schedule: it closes its own)
+        builds = run.job_name != LAND_JOB
+        for subject in [run.job_name, *([DAILY_JOB] if builds else []), *SOURCE_ALARMS,
                         *_succeeded_steps(instance, run.run_id)]:
             report.resolutions.append(Finding(RUN_FAILURE, "resolved", partition=partition,
                                               subject=subject, condition=RUN_FAILURE))

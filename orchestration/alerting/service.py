@@ -11,12 +11,12 @@ import os
 
 from dagster import ConfigurableResource, DagsterInstance, DagsterRun
 
-from orchestration import settings
 from orchestration.alerting import store
 from orchestration.alerting.catalog import Route
 from orchestration.alerting.notify import ConsoleNotifier, SlackNotifier, slack_client
 from orchestration.alerting.router import AlertRouter, Delivery
 from orchestration.alerting.runs import RunReport, report_for_run
+from orchestration.metadata import runbook_base_url
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,7 @@ class AlertingResource(ConfigurableResource):
                                                               "#monitoring"),
         }
         return AlertRouter(store.AlertLog(conn), notifier, channels=channels,
-                           runbook_base_url=_env("PST_RUNBOOK_BASE_URL",
-                                                 settings.PROJECT_ROOT.as_uri()),
+                           runbook_base_url=runbook_base_url(),
                            dagster_base_url=_env("PST_DAGSTER_URL", "http://127.0.0.1:3000"))
 
     def duration_excess_seconds(self) -> float:

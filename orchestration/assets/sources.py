@@ -24,6 +24,7 @@ from dagster import Backoff as RetryBackoff
 from dagster import Jitter
 
 from orchestration import settings
+from orchestration.metadata import OWNERS, doc_metadata, runbook_metadata
 from orchestration.partitions import daily_run_dates, run_date_of
 from orchestration.resources import (
     GoogleSheetsSource,
@@ -69,6 +70,9 @@ def build_sheet_tab_asset(tab: specs.SheetTab) -> AssetsDefinition:
         partitions_def=daily_run_dates,
         backfill_policy=ONE_RUN_DATE_PER_RUN,
         kinds={"googlesheets", "postgres"},
+        owners=OWNERS,
+        metadata=(runbook_metadata("staffing-data-missing") if tab.name.startswith("staffing")
+                  else doc_metadata("docs/operations.md")),
         retry_policy=FETCH_RETRY_POLICY,
         description=f"Sheet tab '{tab.name}' as typed in (all cells text), one snapshot per load.",
     )
@@ -148,6 +152,8 @@ sheet_tab_assets = [build_sheet_tab_asset(tab) for tab in specs.SHEET_TABS.value
     partitions_def=daily_run_dates,
     backfill_policy=ONE_RUN_DATE_PER_RUN,
     kinds={"api", "postgres"},
+    owners=OWNERS,
+    metadata=runbook_metadata("supplybuy-unavailable"),
     retry_policy=FETCH_RETRY_POLICY,
     description="The Supplybuy pull of run_date: forecast dates run_date+1 .. run_date+H+W-1.",
 )
@@ -209,10 +215,10 @@ def _pull_supplybuy(context, supplybuy: SupplybuySource, raw_archive: RawArchive
 
 @multi_asset(
     specs=[
-        AssetSpec(["erp", "inventory_snapshot"], kinds={"postgres"},
+        AssetSpec(["erp", "inventory_snapshot"], kinds={"postgres"}, owners=OWNERS,
                   description="ERP inventory. Production: maintained by the ERP (read only). "
                               "Local form: inventory_snapshot.csv loaded here."),
-        AssetSpec(["raw", "erp_inventory_snapshot_rejects"], kinds={"postgres"},
+        AssetSpec(["raw", "erp_inventory_snapshot_rejects"], kinds={"postgres"}, owners=OWNERS,
                   description="Rows of inventory_snapshot.csv that could not be typed "
                               "(reported as QA code 7), kept per run_date."),
     ],
@@ -252,4 +258,14 @@ def _observe_erp_inventory(warehouse: WarehouseResource, run_date):
                             metadata={"dagster/row_count": 0})
 
 
-source_assets = [*sheet_tab_assets, supplybuy_forecasts, inventory_snapshot]
+# The loaders' log (raw.source_loads, D32): every landing asset above writes its
+# row there in the same transaction as the data, so it is not an asset of its
+# own making; declared here so the UI shows it where it belongs, with its owner.
+source_loads = AssetSpec(
+    list(specs.LOADS_TABLE), group_name=SOURCES_GROUP, kinds={"postgres"}, owners=OWNERS,
+    description="The loaders' log: one row per (source, snapshot_dt) landed, with loaded_at, "
+                "row count and unexpected columns; written by every landing asset with its "
+                "data. Staging selects the snapshot in force from it.",
+    metadata=doc_metadata("docs/architecture.md"))
+
+source_assets = [*sheet_tab_assets, supplybuy_forecasts, inventory_snapshot, source_loads]

@@ -14,6 +14,7 @@ from dagster import AssetCheckExecutionContext, AssetKey, asset_check
 
 from orchestration.alerting import store
 from orchestration.checks.outcome import CheckOutcome
+from orchestration.metadata import check_docs
 from orchestration.partitions import daily_run_dates, run_date_of
 from orchestration.resources.monitoring import MonitoringSettings
 from orchestration.resources.warehouse import WarehouseResource
@@ -133,7 +134,8 @@ def evaluate_capacity_overflow(conn, run_date: date, settings: MonitoringSetting
                            **numbers)
 
 
-# The section 6 rules, each as a count of violations (scheduling.md section 6).
+# The section 6 rules, each as a count of violations (scheduling.md section 6; rule 1's
+# only slack is the 1e-9 of the floor guard, as in macros/scheduling/pst_fps_rules.sql).
 _RULES_SQL = """
 with staged as (select * from stg2.fact_production_schedule_staged where run_date = %(run_date)s),
 rule1 as (
@@ -141,7 +143,7 @@ rule1 as (
         select manufacturing_location, line_type, fps_dt
         from staged
         group by manufacturing_location, line_type, fps_dt
-        having sum(production_lines) > max(lines_available)) pools),
+        having sum(production_lines) > max(lines_available) + 0.000000001) pools),
 rule3 as (
     select count(*) as n from (
         select 1 from staged
@@ -177,8 +179,9 @@ def evaluate_business_rules(conn, run_date: date) -> CheckOutcome:
 
 @asset_check(asset=STAGED, name="prod_schedule_row_count", blocking=True,
              partitions_def=daily_run_dates,
-             description="Tomorrow's rows vs the previous 7 run_dates: 0 or < 50% blocks the "
-                         "publish (P1), 20-50% below warns (P2).")
+             **check_docs("prod-schedule-row-count-critical",
+                          "Tomorrow's rows vs the previous 7 run_dates: 0 or < 50% blocks the "
+                          "publish (P1), 20-50% below warns (P2)."))
 def prod_schedule_row_count(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                             monitoring: MonitoringSettings):
     with warehouse.connection() as conn:
@@ -186,7 +189,8 @@ def prod_schedule_row_count(context: AssetCheckExecutionContext, warehouse: Ware
 
 
 @asset_check(asset=STAGED, name="capacity_overflow_high", partitions_def=daily_run_dates,
-             description="> 30% of tomorrow's candidates over capacity (P2).")
+             **check_docs("capacity-overflow-high",
+                          "> 30% of tomorrow's candidates over capacity (P2)."))
 def capacity_overflow_high(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                            monitoring: MonitoringSettings):
     with warehouse.connection() as conn:
@@ -194,7 +198,8 @@ def capacity_overflow_high(context: AssetCheckExecutionContext, warehouse: Wareh
 
 
 @asset_check(asset=STAGED, name="business_rule_violation", partitions_def=daily_run_dates,
-             description="scheduling.md section 6 rules and ps_fps_errors rows (P2).")
+             **check_docs("business-rule-violation",
+                          "scheduling.md section 6 rules and ps_fps_errors rows (P2)."))
 def business_rule_violation(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
     with warehouse.connection() as conn:
         return evaluate_business_rules(conn, run_date_of(context)).to_result()

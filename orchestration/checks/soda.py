@@ -25,6 +25,8 @@ from dagster import (
 
 from orchestration.checks.outcome import ALARM, CONDITION, SEVERITY, SUMMARY
 from orchestration.checks.soda_contracts import CONTRACTS, contract_checks, verify_contract
+from orchestration.metadata import doc_metadata, runbook_metadata, with_runbook
+from orchestration.partitions import daily_run_dates
 from orchestration.resources.warehouse import WarehouseResource
 
 _ASSETS = {name: AssetKey(["dwh" if name == "fact_production_schedule" else "stg", name])
@@ -50,8 +52,12 @@ def _result(contract: str, asset_key: AssetKey, check) -> AssetCheckResult:
 
 def _contract_check(contract: str):
     asset_key = _ASSETS[contract]
+    alarm = _ALARMING.get(contract)
+    links = runbook_metadata(alarm) if alarm else doc_metadata("soda/README.md")
     specs = [AssetCheckSpec(name=spec.name, asset=asset_key,
-                            description=spec.description or f"Soda {spec.check_type}")
+                            description=with_runbook(spec.description or f"Soda {spec.check_type}",
+                                                     alarm),
+                            metadata=links, partitions_def=daily_run_dates)
              for spec in contract_checks(CONTRACTS[contract])]
 
     @multi_asset_check(specs=specs, name=f"soda_{contract}",

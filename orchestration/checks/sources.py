@@ -9,6 +9,7 @@ from dagster import AssetCheckExecutionContext, AssetKey, asset_check
 
 from orchestration import settings
 from orchestration.checks.outcome import CheckOutcome
+from orchestration.metadata import check_docs
 from orchestration.partitions import daily_run_dates, run_date_of
 from orchestration.resources.monitoring import MonitoringSettings
 from orchestration.resources.warehouse import WarehouseResource
@@ -119,7 +120,7 @@ def evaluate_staffing_missing(conn, run_date: date, lookahead_days: int) -> Chec
 
 def _load_freshness_check(asset_key: AssetKey, source: str):
     @asset_check(asset=asset_key, name="data_freshness", partitions_def=daily_run_dates,
-                 description="The snapshot in force was loaded within 24 h (P2).")
+                 **check_docs(FRESHNESS, "The snapshot in force was loaded within 24 h (P2)."))
     def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                monitoring: MonitoringSettings):
         with warehouse.connection() as conn:
@@ -130,7 +131,7 @@ def _load_freshness_check(asset_key: AssetKey, source: str):
 
 @asset_check(asset=AssetKey(list(specs.INVENTORY_TABLE)), name="data_freshness",
              partitions_def=daily_run_dates,
-             description="The latest inventory snapshot_dt is within 24 h (P2).")
+             **check_docs(FRESHNESS, "The latest inventory snapshot_dt is within 24 h (P2)."))
 def inventory_freshness(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                         monitoring: MonitoringSettings):
     with warehouse.connection() as conn:
@@ -141,7 +142,8 @@ def inventory_freshness(context: AssetCheckExecutionContext, warehouse: Warehous
 def _header_drift_check(tab: specs.SheetTab):
     @asset_check(asset=AssetKey(list(tab.raw_table)), name="schema_drift",
                  partitions_def=daily_run_dates,
-                 description=f"Columns of tab '{tab.name}' beyond sources.md (P3).")
+                 **check_docs("schema-drift-detected",
+                              f"Columns of tab '{tab.name}' beyond sources.md (P3)."))
     def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
         with warehouse.connection() as conn:
             return evaluate_header_drift(conn, tab, run_date_of(context)).to_result()
@@ -150,8 +152,9 @@ def _header_drift_check(tab: specs.SheetTab):
 
 @asset_check(asset=AssetKey(["stg2", "ps_qa_missing_inputs"]), name="staffing_data_missing",
              partitions_def=daily_run_dates,
-             description="Missing staffing on one of the next 3 plan dates (P1, after one "
-                         "automatic re-run of the staffing load).")
+             **check_docs("staffing-data-missing",
+                          "Missing staffing on one of the next 3 plan dates (P1, after one "
+                          "automatic re-run of the staffing load)."))
 def staffing_data_missing(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                           monitoring: MonitoringSettings):
     with warehouse.connection() as conn:

@@ -16,6 +16,7 @@ from dagster import AssetCheckExecutionContext, AssetKey, asset_check
 from psycopg2 import sql
 
 from orchestration.checks.outcome import CheckOutcome
+from orchestration.metadata import check_docs
 from orchestration.partitions import daily_run_dates
 from orchestration.resources.monitoring import MonitoringSettings
 from orchestration.resources.warehouse import WarehouseResource
@@ -99,7 +100,8 @@ def evaluate_history_growth(conn, relation: str, max_rows: int) -> CheckOutcome:
 
 def _schema_drift_check(relation: str, asset_key: AssetKey):
     @asset_check(asset=asset_key, name="schema_drift_vs_baseline", partitions_def=daily_run_dates,
-                 description=f"Columns and types of {relation} vs schema_baseline.yml (P3).")
+                 **check_docs("schema-drift-detected",
+                              f"Columns and types of {relation} vs schema_baseline.yml (P3)."))
     def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource):
         with warehouse.connection() as conn:
             return evaluate_schema_drift(conn, relation, load_baseline()).to_result()
@@ -108,7 +110,7 @@ def _schema_drift_check(relation: str, asset_key: AssetKey):
 
 def _history_growth_check(relation: str, asset_key: AssetKey):
     @asset_check(asset=asset_key, name="history_table_growth", partitions_def=daily_run_dates,
-                 description=f"{relation} over 10,000 rows (P3).")
+                 **check_docs("history-table-growth", f"{relation} over 10,000 rows (P3)."))
     def _check(context: AssetCheckExecutionContext, warehouse: WarehouseResource,
                monitoring: MonitoringSettings):
         with warehouse.connection() as conn:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -11,26 +9,8 @@ from dagster import ConfigurableResource
 
 from orchestration import settings
 from orchestration.sources import local_files, specs
+from orchestration.sample_data.default import ensure_default_sample
 from orchestration.sources.tabular import LandingRow
-
-
-def ensure_default_sample() -> None:
-    """Without PST_LOCAL_DATA_DIR the platform runs on its generated sample:
-    create it on first use (make run, dagster dev, or a container)."""
-    if settings.local_data_dir() != settings.default_sample_dir():
-        return
-    sample = settings.default_sample_dir()
-    if (sample / specs.FORECAST_CSV).exists():
-        return
-    from orchestration.sample_data.generate import generate_sample  # noqa: PLC0415
-
-    # Parallel steps may all get here: each writes its own folder, the first rename wins.
-    scratch = sample.with_name(f"{sample.name}.tmp-{os.getpid()}")
-    generate_sample(scratch)
-    try:
-        scratch.rename(sample)
-    except OSError:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 class LocalFormSources(ConfigurableResource):

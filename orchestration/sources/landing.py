@@ -131,10 +131,22 @@ def land_forecasts(conn, records: Iterable[Sequence], snapshot_dt: date, loaded_
 
 
 def ensure_inventory_tables(cur) -> None:
-    """erp.inventory_snapshot is the ERP's table in production; create it locally."""
+    """erp.inventory_snapshot is the ERP's table in production; create it locally.
+
+    `on_hand_units` is plain `numeric` (sources.md): a fixed scale would round
+    29.999998 to 30.0000 without a word. A table an earlier version created as
+    numeric(18,4) is dropped and created again (local form only: every load
+    replaces the whole table anyway; the dbt views on it are rebuilt by the
+    build that follows).
+    """
+    cur.execute("select numeric_scale from information_schema.columns where table_schema = %s "
+                "and table_name = %s and column_name = 'on_hand_units'", specs.INVENTORY_TABLE)
+    scale = cur.fetchone()
+    if scale is not None and scale[0] is not None:
+        cur.execute(sql.SQL("drop table {} cascade").format(_table(specs.INVENTORY_TABLE)))
     _create(cur, specs.INVENTORY_TABLE, [
         ("item_id", sql.SQL("varchar(256)")), ("distribution_center", sql.SQL("varchar(256)")),
-        ("snapshot_dt", sql.SQL("date")), ("on_hand_units", sql.SQL("numeric(18,4)")),
+        ("snapshot_dt", sql.SQL("date")), ("on_hand_units", sql.SQL("numeric")),
     ])
     ensure_inventory_rejects_table(cur)
 

@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "url":
         print(target.describe())
         return 0
-    env = {**target.dbt_env(), "DBT_PROFILES_DIR": str(settings.DBT_PROJECT_DIR),
-           "PST_DBT_TARGET": "local"}
+    # no target: a plain `dbt build` uses the analysts' `dev` target (its own schemas)
+    env = {**target.dbt_env(), "DBT_PROFILES_DIR": str(settings.DBT_PROJECT_DIR)}
     for key, value in env.items():
         print(f"export {key}={shlex.quote(value)}")
     print(f"# {target.describe()}", file=sys.stderr)

@@ -410,3 +410,14 @@ def test_the_daily_digest_and_weekly_summary_go_by_email(clean_week):
                          "group by alarm")
     for row in raised:  # every alert of the week is counted in the summary
         assert f"{row['alarm']}: {row['n']}" in weekly
+    from dagster import DagsterInstance, DagsterRunStatus
+
+    with DagsterInstance.get() as instance:  # every run of the week, failed ones included
+        runs = [r for r in instance.get_runs() if "digest" not in r.job_name
+                and "summary" not in r.job_name]
+    by_status = {s: sum(1 for r in runs if r.status == s)
+                 for s in (DagsterRunStatus.FAILURE, DagsterRunStatus.SUCCESS)}
+    expected = f"{len(runs)} runs: " + ", ".join(
+        f"{n} {s.value.lower()}" for s, n in sorted(by_status.items(), key=lambda i: i[0].value)
+        if n)
+    assert expected in weekly

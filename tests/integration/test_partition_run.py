@@ -107,7 +107,8 @@ def test_no_snapshot_at_or_before_run_date_fails_saying_so(dbt_manifest, tmp_pat
     result = subprocess.run(
         [str(Path(sys.executable).with_name("dbt")), "run", "--select", "stg_sheets__items",
          "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-         "--target-path", str(tmp_path), "--vars", json.dumps({"run_date": "2026-01-05"})],
+         "--target", "local", "--target-path", str(tmp_path),
+         "--vars", json.dumps({"run_date": "2026-01-05"})],
         capture_output=True, text=True)
     assert result.returncode != 0
     assert "No snapshot of the 'items' sheet at or before run_date 2026-01-05" in result.stdout

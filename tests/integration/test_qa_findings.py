@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -68,9 +69,17 @@ def faults(sample_dir, tmp_path_factory, dbt_manifest):
         _item("I-9010", line_type="PILOT"),           # no staffing: missing inputs code 1
         _item("I-Z1", location="PLANT-ZZZ", line_type="LT-Z", changeover="1"),  # fps_errors 01
         {**duplicated, "units_per_line_day": "999"},  # code 6: wins over row 3
+        # inactive rows are only typed: a zero rate and target < safety raise nothing
+        _item("I-9004", rate="0", safety="3", target="1", active="FALSE"),
+        # exact inventory (6 and 9 decimals, hand-computed below): manual, 10 units a day
+        _item("I-9020", line_type="MANUAL-ASSY", automated="FALSE", rate="500", safety="3",
+              target="5"),
+        _item("I-9021", line_type="MANUAL-ASSY", automated="FALSE", rate="500", safety="3",
+              target="5"),
     ]
     numbers = _append(data / "items.csv", [[r[h] for h in header] for r in new_items])
-    rows["item"] = dict(zip(["I-9002", "I-9003", "I-9008", "I-9010", "I-Z1", "dup"], numbers))
+    rows["item"] = dict(zip(["I-9002", "I-9003", "I-9008", "I-9010", "I-Z1", "dup", "I-9004",
+                             "I-9020", "I-9021"], numbers))
     rows["duplicated_item"] = (duplicated["item_id"].strip(), 3)
 
     rows["staffing_negative"] = _append(data / "staffing.csv", [
@@ -90,17 +99,29 @@ def faults(sample_dir, tmp_path_factory, dbt_manifest):
         for item_id in ("I-9002", "I-9003", "I-9008", "I-9010"):
             extra.append([item_id, "DC-01", day.isoformat(), "400"])
         extra.append(["I-Z1", "DC-ZZ", day.isoformat(), "300"])
+        for item_id in ("I-9020", "I-9021"):
+            extra.append([item_id, "DC-01", day.isoformat(), "10"])
         extra.append(["I-GHOST", "DC-01", day.isoformat(), "10"])  # unknown capacity
     extra += [["I-0001", "DC-99", WINDOW[0].isoformat(), "5"],
               ["I-0001", "DC-99", WINDOW[1].isoformat(), "5"]]  # code 1: unmapped DC
-    numbers = _append(data / "forecasts.csv", extra + [["I-0001", "DC-04", WINDOW[2].isoformat(), "-5"]])
-    rows["forecast_negative"] = numbers[-1]
+    numbers = _append(data / "forecasts.csv", extra + [
+        ["I-0001", "DC-04", WINDOW[2].isoformat(), "-5"],          # code 7: negative units
+        ["I-0001", "DC-04", WINDOW[3].isoformat(), "1,5"],         # code 7: units not plain
+        ["", "DC-04", WINDOW[3].isoformat(), "5"],                 # code 8: blank item_id
+        ["I-0001", "DC-04", WINDOW[4].strftime("%m/%d/%Y"), "5"],  # code 8: date not ISO
+    ])
+    rows["forecast_negative"], rows["forecast_units_text"] = numbers[-4], numbers[-3]
+    rows["forecast_blank_item"], rows["forecast_us_date"] = numbers[-2], numbers[-1]
 
     inventory = _append(data / "inventory_snapshot.csv", [
         ["I-0001", "DC-99", (RUN_DATE - timedelta(days=3)).isoformat(), "10"],
         ["I-0002", "DC-01", (RUN_DATE - timedelta(days=3)).isoformat(), "abc"],
+        ["I-0003", "", RUN_DATE.isoformat(), "4"],                          # code 8: blank DC
+        ["I-0004", "DC-01", RUN_DATE.strftime("%m/%d/%Y"), "4"],            # code 8: date
+        ["I-9020", "DC-01", (RUN_DATE - timedelta(days=1)).isoformat(), "29.999998"],
+        ["I-9021", "DC-01", (RUN_DATE - timedelta(days=1)).isoformat(), "12.123456789"],
     ])
-    rows["inventory_bad"] = inventory[1]
+    rows["inventory_bad"], rows["inventory_blank_dc"], rows["inventory_us_date"] = inventory[1:4]
 
     assert run_partition(RUN_DATE, data) == 0
     return data, rows
@@ -160,10 +181,47 @@ def test_code_6_duplicate_item_loser_reported_winner_used(faults):
     assert [float(r["units_per_line_day"]) for r in rates] == [999.0]
 
 
-def test_code_7_negative_forecast_and_untypeable_inventory(faults):
+def test_code_7_is_the_units_column_only(faults):
     _, rows = faults
     assert qa("7", source="forecasts", row_number=rows["forecast_negative"])
+    assert qa("7", source="forecasts", row_number=rows["forecast_units_text"])
     assert qa("7", source="inventory_snapshot", row_number=rows["inventory_bad"])
+
+
+def test_code_8_covers_forecast_and_inventory_rows_whose_key_or_date_cannot_be_typed(faults):
+    _, rows = faults
+    expected = {("forecasts", rows["forecast_blank_item"]), ("forecasts", rows["forecast_us_date"]),
+                ("inventory_snapshot", rows["inventory_blank_dc"]),
+                ("inventory_snapshot", rows["inventory_us_date"])}
+    found = {(f["source"], f["row_number"]) for f in qa("8")}
+    assert expected <= found
+    assert not expected & {(f["source"], f["row_number"]) for f in qa("7")}
+
+
+def test_codes_2_and_3_apply_to_active_items_only(faults):
+    _, rows = faults
+    inactive_row = rows["item"]["I-9004"]
+    findings = fetch_dicts("select code from stg2.ps_qa_inputs where run_date = %s and "
+                           "source = 'items' and row_number = %s", (RUN_DATE, inactive_row))
+    assert findings == []
+
+
+def test_inventory_keeps_every_decimal_it_was_given(faults):
+    """Hand-computed first plan date (W = 7, 10 units a day at DC-01, safety 3, target 5):
+    window_sum = 70; inv0 = 29.999998 -> days_of_supply = 7 * 29.999998 / 70 = 2.9999998,
+    under safety 3 - 1e-9: reactive (rounded to 30 it would be exactly 3: proactive);
+    need = 5 * 10 + 10 - 29.999998 = 30.000002. inv0 = 12.123456789 -> 1.2123456789 days."""
+    first = {r["item_id"]: r for r in published_schedule(RUN_DATE)
+             if r["fps_dt"] == RUN_DATE + timedelta(days=1) and r["item_id"] in ("I-9020", "I-9021")}
+    assert first["I-9020"]["projected_inventory"] == Decimal("29.999998")
+    assert first["I-9020"]["days_of_supply"] == Decimal("2.9999998")
+    assert first["I-9020"]["need_units"] == Decimal("30.000002")
+    assert first["I-9020"]["schedule_class"] == "non_automated_reactive"
+    assert first["I-9021"]["projected_inventory"] == Decimal("12.123456789")
+    assert first["I-9021"]["days_of_supply"] == Decimal("1.2123456789")
+    [landed] = fetch_dicts("select on_hand_units from erp.inventory_snapshot where item_id = "
+                           "'I-9020' and distribution_center = 'DC-01'")
+    assert landed["on_hand_units"] == Decimal("29.999998")
 
 
 def test_code_8_untypeable_cell_only_code_8(faults):

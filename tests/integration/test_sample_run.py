@@ -7,8 +7,11 @@ the QA findings equal to the reference implementation, and dbt's unit tests.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -38,8 +41,26 @@ QA_INPUT_KEYS = ("code", "source", "row_number", "item_id", "manufacturing_locat
 def two_runs(sample_dir, dbt_manifest):
     assert run_partition(RUN_DATE, sample_dir) == 0
     first = table_counts(RUN_DATE)
-    assert run_partition(RUN_DATE, sample_dir) == 0
-    return first, table_counts(RUN_DATE)
+    console = io.StringIO()
+    with contextlib.redirect_stdout(console):  # what `make run` prints, as a person sees it
+        assert run_partition(RUN_DATE, sample_dir) == 0
+    return first, table_counts(RUN_DATE), console.getvalue()
+
+
+def test_the_console_has_one_line_per_stage_and_no_dbt_noise(two_runs):
+    *_, output = two_runs
+    stages = [line.split()[0] for line in output.splitlines() if line[:1].isalpha()
+              and line.rstrip().endswith(" s")]
+    assert stages == ["sample", "definitions", "warehouse", "land", "checks", "build", "checks",
+                      "publish", "checks", "alerts"], output
+    assert "\x1b[" not in output  # no colour codes when not a terminal
+    assert " START " not in output and "OK created" not in output  # dbt's lines: the log file
+    [alerts] = [line for line in output.splitlines() if line.startswith("alerts")]
+    assert re.search(r"(no alerts|\d+ alert\(s\): )", alerts), alerts
+    assert "job-completed-successfully queued for the digest" in alerts
+    [log_line] = [line for line in output.splitlines() if line.startswith("Full log")]
+    log = Path(log_line.split(": ", 1)[1]).read_text()
+    assert "OK created" in log  # dbt's per-node lines are kept there
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +78,7 @@ def blank(row: dict) -> bool:
 
 
 def test_rerunning_a_partition_is_idempotent(two_runs, sample_dir):
-    first, second = two_runs
+    first, second, _ = two_runs
     assert first == second
     counts = dict(first)
     assert counts["raw.sheets_items"] == len([r for r in read_csv(sample_dir / "items.csv")
@@ -114,7 +135,8 @@ def test_dbt_unit_tests_pass(two_runs, tmp_path):
     dbt = Path(sys.executable).with_name("dbt")
     result = subprocess.run(
         [str(dbt), "test", "--select", "test_type:unit", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target"),
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target", "local",
+         "--target-path", str(tmp_path / "target"),
          "--vars", json.dumps({"run_date": RUN_DATE.isoformat()})],
         capture_output=True, text=True,
     )

@@ -162,20 +162,23 @@ def _load_config(data_dir: Path, findings: list[dict]):
                                            "manufacturing_location": r["manufacturing_location"]})
     dc_location = {dc: row["manufacturing_location"] for dc, row in mapping.items()}
 
-    # items: type (8), then the first of code 2, 3 (D6), then de-dup of active rows (6)
+    # items: type (8), then for active rows the first of code 2, 3 (D6), then de-dup of
+    # active rows (6); inactive rows are only typed
     def item_keys(row):
         return {"item_id": row["item_id"], "manufacturing_location": row["manufacturing_location"],
                 "line_type": row["line_type"]}
 
     active = []
     for row_number, row in _typed_sheet_rows(data_dir, "items", findings):
+        if not row["is_active"]:
+            continue
         if row["units_per_line_day"] <= 0:
             findings.append(_finding("2", "items", row_number, **item_keys(row)))
         elif (row["target_days_of_supply"] < row["safety_stock_days"]
               or min(row["changeover_lines"], row["safety_stock_days"],
                      row["target_days_of_supply"]) < 0):
             findings.append(_finding("3", "items", row_number, **item_keys(row)))
-        elif row["is_active"]:
+        else:
             active.append((row_number, row))
     items = _dedupe(active, lambda r: (r["item_id"], r["manufacturing_location"]), "items",
                     "6", findings, item_keys)
@@ -189,8 +192,9 @@ def _load_forecasts(data_dir: Path, window: set[date], findings: list[dict]):
     """Valid window rows of the pull as (row_number, item_id, dc, forecast_date, units).
 
     D9: rows dated outside the window are not part of the pull (no finding);
-    rows whose date cannot be read are code 7. Also returns the window dates
-    that have any row at all (D13).
+    a row whose key or date cannot be typed is code 8, one whose units cannot
+    (or are negative) code 7. Also returns the window dates that have any row at
+    all (D13).
     """
     rows, dates_present = [], set()
     for row_number, cells in _read_csv(data_dir / "forecasts.csv", "forecasts",
@@ -203,7 +207,8 @@ def _load_forecasts(data_dir: Path, window: set[date], findings: list[dict]):
         item_id, dc = trim(cells["item_id"]), trim(cells["distribution_center"])
         units = parse_plain_number(cells["forecast_units"])
         if day is None or not item_id or not dc or units is None or units < 0:
-            findings.append(_finding("7", "forecasts", row_number, item_id=item_id or None,
+            code = "8" if day is None or not item_id or not dc else "7"
+            findings.append(_finding(code, "forecasts", row_number, item_id=item_id or None,
                                      distribution_center=dc or None, dt=day))
             continue
         rows.append((row_number, item_id, dc, day, units))
@@ -214,8 +219,9 @@ def _load_inventory(data_dir: Path, run_date: date, findings: list[dict]):
     """Valid rows of each (item_id, dc)'s latest snapshot_dt <= run_date (D11).
 
     A row with a blank key has no "latest" of its own: it takes part (and is
-    reported, code 7) when it belongs to the newest snapshot_dt <= run_date of
-    the whole file; a row whose snapshot_dt cannot be read is reported by every run.
+    reported, code 8) when it belongs to the newest snapshot_dt <= run_date of
+    the whole file; a row whose snapshot_dt cannot be read is reported by every
+    run (code 8); unreadable or negative units are code 7.
     """
     candidates = []
     latest: dict[tuple[str, str], date] = {}
@@ -226,7 +232,7 @@ def _load_inventory(data_dir: Path, run_date: date, findings: list[dict]):
         snapshot_dt = parse_iso_date(cells["snapshot_dt"])
         if snapshot_dt is None:
             # cannot be placed in time: reported by every run (interpretation, see report)
-            findings.append(_finding("7", "inventory_snapshot", row_number, item_id=key[0] or None,
+            findings.append(_finding("8", "inventory_snapshot", row_number, item_id=key[0] or None,
                                      distribution_center=key[1] or None))
             continue
         if snapshot_dt > run_date:
@@ -240,8 +246,10 @@ def _load_inventory(data_dir: Path, run_date: date, findings: list[dict]):
             continue
         units = parse_plain_number(cells["on_hand_units"])
         if not item_id or not dc or units is None or units < 0:
-            findings.append(_finding("7", "inventory_snapshot", row_number, item_id=item_id or None,
-                                     distribution_center=dc or None, dt=snapshot_dt))
+            code = "8" if not item_id or not dc else "7"
+            findings.append(_finding(code, "inventory_snapshot", row_number,
+                                     item_id=item_id or None, distribution_center=dc or None,
+                                     dt=snapshot_dt))
             continue
         rows.append((row_number, item_id, dc, snapshot_dt, units))
     return rows
@@ -418,7 +426,7 @@ def _compute(data_dir: Path, run_date: date, H: int, W: int, R: Decimal) -> Refe
                 if item["is_automated"] and lines != required:
                     bumped_today.add((row["item_id"], loc))
             used = sum((r["production_lines"] for r in candidates), ZERO)
-            if used > available:
+            if used > available + EPS_GUARD:  # rule 1 / code 00: the floor guard's 1e-9
                 result.fps_errors.append({"code": "00", "manufacturing_location": loc,
                                           "line_type": line_type, "fps_dt": d})
 

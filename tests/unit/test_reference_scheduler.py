@@ -373,14 +373,15 @@ def test_validation_codes_forecast_and_inventory_findings(tmp_path):
             """)
     assert codes(r) == [
         ("1", "forecasts", None), ("1", "inventory_snapshot", None),
-        ("2", "items", 2), ("2", "items", 3),   # inactive rows are validated too (D6)
+        ("2", "items", 2),                      # row 3 is inactive: only typed (D6)
         ("2", "items", 6),                      # first code only: 2, not 3
         ("3", "items", 4), ("3", "items", 5),
         ("4", "staffing", 2), ("4", "staffing_defaults", 2),
-        ("7", "forecasts", 3), ("7", "forecasts", 4), ("7", "forecasts", 5),
-        ("7", "forecasts", 6),                  # not ISO; row 7 is outside the window: nothing
+        ("7", "forecasts", 3), ("7", "forecasts", 4),  # negative, not a plain number
         ("7", "inventory_snapshot", 3),         # latest snapshot of (OK, DC1) is invalid
-        ("7", "inventory_snapshot", 6),         # unreadable snapshot_dt
+        ("8", "forecasts", 5),                  # blank item_id
+        ("8", "forecasts", 6),                  # not ISO; row 7 is outside the window: nothing
+        ("8", "inventory_snapshot", 6),         # unreadable snapshot_dt
     ]
     unmapped = {(f["source"], f["distribution_center"], f["row_count"])
                 for f in r.qa_inputs if f["code"] == "1"}
@@ -405,7 +406,7 @@ def test_missing_required_column_fails_the_load(tmp_path):
 
 
 def test_inventory_rows_with_a_blank_key_belong_to_the_newest_snapshot(tmp_path):
-    # A blank key has no "latest" of its own: such a row is reported (code 7) only when it
+    # A blank key has no "latest" of its own: such a row is reported (code 8) only when it
     # is in the file's newest snapshot_dt <= run_date (11-22 here); 11-30 is after run_date.
     r = run(tmp_path, 1, 1, items="A,a,P,L,TRUE,100,0,1,2,TRUE", dc_mapping="DC1,P",
             staffing_defaults="P,L,2,5", forecasts="A,DC1,2026-11-24,10",
@@ -416,6 +417,6 @@ def test_inventory_rows_with_a_blank_key_belong_to_the_newest_snapshot(tmp_path)
                 A,,2026-11-22,5
                 ,DC1,2026-11-30,5
             """)
-    assert codes(r) == [("7", "inventory_snapshot", 4), ("7", "inventory_snapshot", 5)]
+    assert codes(r) == [("8", "inventory_snapshot", 4), ("8", "inventory_snapshot", 5)]
     # inv0 = 40: need = 2*10 + 10 - 40 = -10 -> no candidate
     assert r.schedule == []

@@ -129,3 +129,12 @@
 {% macro pst_fps_next_was_bumped() -%}
   (is_automated and is_candidate and coalesce(is_within_capacity, 1) = 0)
 {%- endmacro %}
+
+{#- post-run rule 1 (scheduling.md section 6) / qa.md code 00 --------------------- -#}
+
+{#- A pool is over its lines when sum(production_lines) > lines_available + 1e-9:
+    the floor guard of section 4 can round a room up by less than 1e-9
+    (lines_available = 1.49999999975 gives a room of 1.5), which is no violation. -#}
+{% macro pst_pool_exceeds_lines(production_lines_sum, lines_available) -%}
+  ({{ production_lines_sum }} > {{ lines_available }} + {{ pst_eps_step() }})
+{%- endmacro %}

@@ -32,7 +32,9 @@
           "No snapshot of the '" ~ tab ~ "' sheet at or before run_date " ~ pst_run_date_str()
           ~ " (raw." ~ load_source ~ ": "
           ~ ("it was never loaded" if row[1] is none else "its first snapshot is " ~ row[1])
-          ~ "). Load the Sheets for this run_date (or an earlier one) before building the schedule.") }}
+          ~ "). Land the sources for this run_date first: `make land RUN_DATE=" ~ pst_run_date_str()
+          ~ "` (or `make run RUN_DATE=" ~ pst_run_date_str() ~ "`, which also builds and publishes"
+          ~ " the schedule).") }}
     {%- endif -%}
   {%- endif -%}
 {%- endmacro %}

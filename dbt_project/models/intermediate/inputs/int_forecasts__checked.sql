@@ -1,6 +1,7 @@
 -- Every window row of the selected Supplybuy pull with its first QA code
--- (D10): unusable (7: unreadable, negative, blank key), then a DC without a
--- valid dc_mapping row (1). NULL = counted in demand.
+-- (D10): a key or date that cannot be typed (8: blank item_id or DC, a date
+-- that is not ISO), then unusable units (7: unreadable or negative), then a DC
+-- without a valid dc_mapping row (1). NULL = counted in demand.
 with staged as (
     select * from {{ ref('stg_supplybuy__forecasts') }}
 ),
@@ -14,7 +15,9 @@ coded as (
         staged.*,
         dc_mapping.manufacturing_location,
         case
-            when staged.type_error is not null or staged.forecast_units < 0 then '7'
+            when staged.item_id is null or staged.distribution_center is null
+              or staged.forecast_date is null then '8'
+            when staged.forecast_units is null or staged.forecast_units < 0 then '7'
             when dc_mapping.distribution_center is null then '1'
         end as qa_code
     from staged
@@ -34,7 +37,7 @@ select
     manufacturing_location,
     qa_code,
     cast(case
-        when qa_code = '7' then
+        when qa_code in ('8', '7') then
             'forecasts row ' || cast(_row_number as varchar(20))
             || ' (item ' || coalesce(item_id, '(blank)') || ', DC ' || coalesce(distribution_center, '(blank)')
             || ', ' || coalesce(forecast_date_text, 'no date') || '): '

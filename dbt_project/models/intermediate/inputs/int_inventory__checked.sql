@@ -1,6 +1,7 @@
--- Every inventory row as of run_date (D11) with its first QA code (D10):
--- unusable (7: rejected by the loader, empty or negative on_hand_units, blank
--- key), then a DC without a valid dc_mapping row (1). NULL = counted in inv0.
+-- Every inventory row as of run_date (D11) with its first QA code (D10): a
+-- key or date that cannot be typed (8: blank item_id or DC, a snapshot_dt that
+-- is not ISO), then unusable units (7: unreadable, empty or negative
+-- on_hand_units), then a DC without a valid dc_mapping row (1). NULL = counted in inv0.
 with staged as (
     select * from {{ ref('stg_erp__inventory_snapshot') }}
 ),
@@ -14,7 +15,9 @@ coded as (
         staged.*,
         dc_mapping.manufacturing_location,
         case
-            when staged.type_error is not null or staged.on_hand_units < 0 then '7'
+            when staged.item_id is null or staged.distribution_center is null
+              or staged.snapshot_dt is null then '8'
+            when staged.on_hand_units is null or staged.on_hand_units < 0 then '7'
             when dc_mapping.distribution_center is null then '1'
         end as qa_code
     from staged
@@ -35,14 +38,14 @@ select
     manufacturing_location,
     qa_code,
     cast(case
-        when qa_code = '7' and record_source = 'load_rejects' then
+        when qa_code in ('8', '7') and record_source = 'load_rejects' then
             'inventory_snapshot.csv row ' || cast(_row_number as varchar(20)) || ' could not be loaded ('
             || reject_reason || '): item_id ' || coalesce({{ pst_quote_value('item_id') }}, 'blank')
             || ', distribution_center ' || coalesce({{ pst_quote_value('distribution_center') }}, 'blank')
             || ', snapshot_dt ' || coalesce({{ pst_quote_value('snapshot_dt_text') }}, 'blank')
             || ', on_hand_units ' || coalesce({{ pst_quote_value('on_hand_units_text') }}, 'blank')
             || '. The row is not counted in inventory; correct the file.'
-        when qa_code = '7' then
+        when qa_code in ('8', '7') then
             'inventory_snapshot (item ' || coalesce(item_id, '(blank)') || ', DC ' || coalesce(distribution_center, '(blank)')
             || ', snapshot ' || snapshot_dt_text || '): '
             || coalesce(type_error, 'on_hand_units ' || on_hand_units_text || ' is negative')

@@ -1,6 +1,6 @@
 -- Every staged items row with the first QA code it fails (NULL = valid), in
--- qa.md order: type (8), validate (2, then 3; D6: active or not), then
--- de-duplicate the valid active rows (6).
+-- qa.md order: type (8), validate active rows (2, then 3; D6: inactive rows are
+-- only typed), then de-duplicate the valid active rows (6).
 with staged as (
     select * from {{ ref('stg_sheets__items') }}
 ),
@@ -10,6 +10,7 @@ validated as (
         staged.*,
         case
             when type_error is not null then '8'
+            when not is_active then null
             when units_per_line_day <= 0 then '2'
             when target_days_of_supply < safety_stock_days
               or changeover_lines < 0

@@ -46,15 +46,15 @@ dc_mapping as (
     where qa_code is not null
 ),
 
--- codes 7: one row per unusable row, with the row's own keys (D29: the
--- location is not a key of a forecast or inventory row)
+-- codes 8 (key or date) and 7 (units): one row per unusable row, with the
+-- row's own keys (D29: the location is not a key of a forecast or inventory row)
 forecast_rows as (
     select
         qa_code, qa_message, 'forecasts', _row_number,
         item_id, null, null,
         distribution_center, forecast_date, cast(null as integer)
     from {{ ref('int_forecasts__checked') }}
-    where qa_code = '7'
+    where qa_code in ('8', '7')
 ),
 
 inventory_rows as (
@@ -63,7 +63,7 @@ inventory_rows as (
         item_id, null, null,
         distribution_center, snapshot_dt, cast(null as integer)
     from {{ ref('int_inventory__checked') }}
-    where qa_code = '7'
+    where qa_code in ('8', '7')
 ),
 
 -- code 1: one row per DC and source, with the number of rows it excludes

@@ -1,6 +1,7 @@
 -- Critical schedule errors of the run (qa.md, legacy fps_qa):
---   code 00: a pool's sum(production_lines) exceeds its lines_available, one row
---            per pool and plan date (never expected: section 4 makes it impossible);
+--   code 00: a pool's sum(production_lines) exceeds its lines_available by more
+--            than 1e-9, one row per pool and plan date (never expected: section 4
+--            makes it impossible; the 1e-9 is the floor guard's rounding);
 --   code 01: nothing scheduled tomorrow (D16): one row per location with
 --            sum(lines_available) > 0 over its pools tomorrow, at least one
 --            candidate tomorrow and sum(production_lines) = 0 tomorrow; plus one
@@ -32,7 +33,7 @@ pool_overflow as (
         max(lines_available) as lines_available
     from candidates
     group by manufacturing_location, line_type, fps_dt
-    having sum(production_lines) > max(lines_available)
+    having {{ pst_pool_exceeds_lines('sum(production_lines)', 'max(lines_available)') }}
 ),
 
 tomorrow_staffing as (

@@ -1,0 +1,150 @@
+"""The Dagster UI's own path, end to end: `make dev` (webserver + daemon) on a free
+port, a 2-partition backfill launched through the webserver (the mutation the
+UI's "Materialize all… → Launch backfill" sends), run by the daemon's queue in
+run workers, and the pages a planner opens rendered in a real browser.
+
+The backfill's schedule must be row for row what `make run` publishes for the
+same partitions (the in-process path, on the session's warehouse).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from orchestration.warehouse import connect
+from orchestration.warehouse.embedded import start_embedded, stop_embedded
+from tests.integration import dagster_dev
+from tests.integration.conftest import run_partition
+from tests.integration.parity import published_schedule
+from tests.reference.scheduler import SCHEDULE_COLUMNS
+
+pytestmark = pytest.mark.integration
+
+PARTITIONS = [date(2026, 11, 23), date(2026, 11, 24)]
+ARTIFACTS = Path(__file__).resolve().parents[2] / ".pst" / "test-artifacts" / "ui"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def dev(sample_dir, dbt_manifest, tmp_path_factory):
+    home = tmp_path_factory.mktemp("dagster-dev-home")
+    server = dagster_dev.start(home, {"PST_LOCAL_DATA_DIR": str(sample_dir)})
+    try:
+        yield server
+    finally:
+        dagster_dev.stop(server)
+        stop_embedded(home / "warehouse")
+
+
+@pytest.fixture(scope="module")
+def backfill_runs(dev):
+    backfill_id = dagster_dev.launch_job_backfill(
+        dev, "production_schedule_job", [d.isoformat() for d in PARTITIONS])
+    return dagster_dev.wait_for_backfill(dev, backfill_id, expected_runs=len(PARTITIONS))
+
+
+def _rows_of(target, run_date: date) -> list[tuple]:
+    columns = ", ".join(SCHEDULE_COLUMNS)
+    with connect(target) as conn, conn.cursor() as cur:
+        cur.execute(f"select {columns} from dwh.fact_production_schedule "  # noqa: S608 - constant
+                    "where run_date = %s", (run_date,))
+        return sorted(cur.fetchall(), key=repr)
+
+
+def test_a_ui_backfill_of_two_partitions_succeeds_and_matches_make_run(dev, backfill_runs,
+                                                                       sample_dir):
+    statuses = {next(t["value"] for t in r["tags"] if t["key"] == "dagster/partition"): r["status"]
+                for r in backfill_runs}
+    assert statuses == {d.isoformat(): "SUCCESS" for d in PARTITIONS}, dev.log_tail()
+
+    ui_warehouse = start_embedded(dev.home / "warehouse")
+    for run_date in PARTITIONS:
+        assert run_partition(run_date, sample_dir) == 0  # `make run` on the session warehouse
+        expected = sorted((tuple(r[c] for c in SCHEDULE_COLUMNS)
+                           for r in published_schedule(run_date)), key=repr)
+        assert len(expected) > 2000
+        assert _rows_of(ui_warehouse, run_date) == expected
+
+
+CHECK_EXECUTIONS = """
+query($key: AssetKeyInput!, $check: String!) {
+  assetCheckExecutions(assetKey: $key, checkName: $check, limit: 10) { status partition runId }
+}
+"""
+
+
+def test_checks_of_the_backfill_belong_to_their_partition(dev, backfill_runs):
+    """dbt tests and the platform's checks are partitioned: each result names its run_date."""
+    for key, check in ((["stg2", "fact_production_schedule_staged"],
+                        "assert_fps_rule1_pool_lines_within_lines_available"),
+                       (["stg2", "fact_production_schedule_staged"], "prod_schedule_row_count"),
+                       (["dwh", "fact_production_schedule"], "assert_published_schedule_matches_staged"),
+                       (["dwh", "fact_production_schedule"], "row_count")):
+        executions = dev.graphql(CHECK_EXECUTIONS, {"key": {"path": key}, "check": check})[
+            "assetCheckExecutions"]
+        assert {e["partition"] for e in executions} == {d.isoformat() for d in PARTITIONS}, check
+        assert {e["status"] for e in executions} == {"SUCCEEDED"}, check
+
+
+ASSET_DETAILS = """
+query($key: AssetKeyInput!) { assetNodeOrError(assetKey: $key) { ... on AssetNode {
+  groupName owners { ... on TeamAssetOwner { team } ... on UserAssetOwner { email } }
+  metadataEntries { label } assetChecksOrError { ... on AssetChecks { checks {
+    name description } } } } } }
+"""
+
+
+def test_assets_show_owners_runbooks_and_no_stub_group(dev):
+    loads = dev.graphql(ASSET_DETAILS, {"key": {"path": ["raw", "source_loads"]}})[
+        "assetNodeOrError"]
+    assert loads["groupName"] == "sources"  # declared, not an auto-created stub in `default`
+    staged = dev.graphql(ASSET_DETAILS, {"key": {"path": ["stg2", "fact_production_schedule_staged"]}})[
+        "assetNodeOrError"]
+    assert staged["owners"] == [{"team": "data-engineering"}]
+    checks = {c["name"]: c["description"] for c in staged["assetChecksOrError"]["checks"]}
+    assert "docs/runbooks/prod-schedule-row-count-critical.md" in checks["prod_schedule_row_count"]
+    assert "docs/runbooks/business-rule-violation.md" in checks[
+        "assert_fps_rule1_pool_lines_within_lines_available"]
+    assert "docs" in {m["label"] for m in staged["metadataEntries"]}  # the asset's doc link
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)")
+def test_the_ui_pages_render_without_console_errors(dev, backfill_runs):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pages = {
+        "asset-graph": ("/asset-groups", "scheduling"),
+        "published-schedule-partitions": ("/assets/dwh/fact_production_schedule?view=partitions",
+                                          "2026-11-24"),
+        "staged-schedule-checks": ("/assets/stg2/fact_production_schedule_staged?view=checks",
+                                   "Runbook (prod-schedule-job-failed)"),
+        "job": ("/locations/production_scheduling/jobs/production_schedule_job", "Materialize all"),
+    }
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync"])
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        try:
+            for name, (path, expected_text) in pages.items():
+                page = context.new_page()
+                errors: list[str] = []
+                page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
+                page.goto(dev.url + path, wait_until="networkidle", timeout=120_000)
+                skip = page.get_by_role("button", name="Skip")  # Dagster's first-visit newsletter
+                if skip.count():
+                    skip.first.click()
+                page.get_by_text(expected_text).first.wait_for(timeout=60_000)
+                page.wait_for_timeout(1500)
+                page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+                assert errors == [], f"{name}: console errors {errors}"
+                page.close()
+        finally:
+            browser.close()
