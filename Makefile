@@ -36,6 +36,7 @@ help:
 
 $(CURDIR)/.pst/tools/bin/uv:
 	@mkdir -p .pst
+	@echo "install     uv is not on PATH: installing it into .pst/tools (once)" >&2
 	@$(PYTHON) -m venv .pst/tools && .pst/tools/bin/pip install --quiet --disable-pip-version-check uv
 
 install: | $(UV)

@@ -96,9 +96,17 @@ def stop_embedded(data_root: Path) -> bool:
         return False
     try:
         import pgserver  # noqa: PLC0415
+        from pgserver._commands import pg_ctl  # noqa: PLC0415
 
-        pgserver.get_server(pgdata, cleanup_mode="stop").cleanup()
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")
         _servers.pop(pgdata, None)
+        # pgserver stops the server only when the caller holds its last handle; processes
+        # that died without letting go (killed run workers) would keep it up forever.
+        if (pgdata / "postmaster.pid").exists():
+            try:
+                pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=server.system_user)
+            except Exception:  # noqa: BLE001 - already stopped between the check and the call
+                pass
         return True
     except ImportError:
         pg_ctl = shutil.which("pg_ctl")

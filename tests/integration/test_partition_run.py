@@ -112,3 +112,22 @@ def test_no_snapshot_at_or_before_run_date_fails_saying_so(dbt_manifest, tmp_pat
         capture_output=True, text=True)
     assert result.returncode != 0
     assert "No snapshot of the 'items' sheet at or before run_date 2026-01-05" in result.stdout
+    assert "`make land RUN_DATE=2026-01-05`" in result.stdout  # the command that mends it
+
+
+def test_make_run_takes_h_w_and_r(sample_dir, dbt_manifest):
+    """`make run HORIZON_DAYS=7 DEMAND_WINDOW_DAYS=3 LINE_ROUNDING_INCREMENT=0.25`."""
+    from orchestration.run import main
+
+    run_date = date(2026, 11, 9)  # a run_date no other test builds
+    with environment(PST_LOCAL_DATA_DIR=str(sample_dir)):
+        assert main(["--run-date", run_date.isoformat(), "--horizon-days", "7",
+                     "--demand-window-days", "3", "--line-rounding-increment", "0.25"]) == 0
+    plan_dates, odd_quarters = query(
+        "select count(distinct fps_dt), sum(case when mod(required_lines, 0.5) = 0.25 "
+        "then 1 else 0 end) from dwh.fact_production_schedule where run_date = %s",
+        (run_date,))[0]
+    assert plan_dates == 7
+    assert odd_quarters > 0  # lines in steps of 0.25, not 0.5
+    assert query("select count(distinct forecast_date) from raw.supplybuy_forecasts "
+                 "where snapshot_dt = %s", (run_date,)) == [(7 + 3 - 1,)]

@@ -58,6 +58,9 @@ def test_the_console_has_one_line_per_stage_and_no_dbt_noise(two_runs):
     [alerts] = [line for line in output.splitlines() if line.startswith("alerts")]
     assert re.search(r"(no alerts|\d+ alert\(s\): )", alerts), alerts
     assert "job-completed-successfully queued for the digest" in alerts
+    [publish] = [line for line in output.splitlines() if line.startswith("publish")]
+    published = len(published_schedule(RUN_DATE))  # dagster/row_count of the publish
+    assert f"dwh.fact_production_schedule: {published:,} rows" in publish
     [log_line] = [line for line in output.splitlines() if line.startswith("Full log")]
     log = Path(log_line.split(": ", 1)[1]).read_text()
     assert "OK created" in log  # dbt's per-node lines are kept there
