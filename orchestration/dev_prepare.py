@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", default="3000")
     port = parser.parse_args(argv).port
     console = Console()
-    with console.timed("dagster home") as stage:
+    with console.timed("home") as stage:
         stage.detail = str(prepare_dagster_home())
     with console.timed("sample") as stage:
         stage.detail = f"local sources in {ensure_local_data()}"
