@@ -30,7 +30,7 @@ help:
 	@echo "eval \"\$$(make -s warehouse-env)\" start the embedded warehouse, export dbt's env (then: cd dbt_project && dbt build)"
 	@echo "make warehouse-stop              stop the embedded warehouse"
 	@echo "make sample [SCALE=N]            regenerate the sample: .pst/sample (SCALE=1) or .pst/sample-scaleN"
-	@echo "make bench                       the scheduling benchmark (scales 1, 10, 100)"
+	@echo "make bench                       benchmarks: iteration at scales 1, 10, 100, naive loop, daily run by stage"
 	@echo "make dbt-manifest                dagster-dbt project prepare-and-package (what the image does)"
 	@echo "make clean                       stop the warehouse, remove the Dagster home, sample and dbt target"
 
@@ -50,8 +50,11 @@ run: install
 land: install
 	@$(PY) -m orchestration.run --land-only $(RUN_ARGS)
 
+# Two workers (this machine has 2 cores); a test file stays on one worker (its module
+# fixtures: one warehouse, one Dagster home per worker). PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= 2
 test: install
-	@$(UV) run --locked --no-sync pytest $(PYTEST_ARGS)
+	@$(UV) run --locked --no-sync pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 dev: install
 	@$(PY) -m orchestration.dev_prepare --port $(PORT)
@@ -62,7 +65,7 @@ bench: install
 	@$(PY) -m benchmarks.scheduling $(BENCH_ARGS)
 
 digest: install
-	@$(PY) -m orchestration.alerting.digest $(if $(WEEKLY),--weekly)
+	@$(PY) -m orchestration.defs.monitoring.digest $(if $(WEEKLY),--weekly)
 
 sample: install
 	@$(PY) -m orchestration.sample_data --scale $(or $(SCALE),1) \
@@ -76,7 +79,7 @@ warehouse-stop: install
 	@$(PY) -m orchestration.warehouse stop
 
 dbt-manifest: install
-	@$(UV) run --locked --no-sync dagster-dbt project prepare-and-package --file orchestration/dbt_project_def.py
+	@$(UV) run --locked --no-sync dagster-dbt project prepare-and-package --file orchestration/defs/dbt/project.py
 
 clean: warehouse-stop
 	rm -rf .pst/dagster_home .pst/sample .pst/sample-scale* dbt_project/target

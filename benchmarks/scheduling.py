@@ -5,7 +5,8 @@ run_date, builds the models upstream of the iteration, then times the
 scheduling stage: the 31-day iteration (`ps_fps_dt_iteration`, one dbt
 invocation) and the rest of the schedule (`ps_fps_dt_iteration+`). At scale 1
 it also runs the naive port (one dbt invocation per plan date, the same step
-SQL) and prints the ratio. Figures are printed, never asserted.
+SQL) and prints the ratio. Then the whole daily run at scale 1, stage by stage
+(benchmarks/daily_run.py). Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from benchmarks.daily_run import print_daily, run_daily
 from orchestration import settings
 
 RUN_DATE = date(2026, 11, 23)
@@ -55,7 +57,7 @@ def scalar(query: str):
 
 def prepare(scale: int, home: Path) -> None:
     from orchestration.sample_data.generate import generate_sample
-    from orchestration.sources.local_load import land_local_form
+    from orchestration.landing.local_load import land_local_form
 
     data = home / f"sample-scale-{scale}"
     if not (data / "forecasts.csv").exists():
@@ -105,6 +107,7 @@ def run_naive(home: Path, horizon_days: int = 31) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="make bench")
     parser.add_argument("--scales", default="1,10,100")
+    parser.add_argument("--no-daily", action="store_true", help="skip the whole daily run")
     args = parser.parse_args()
     home = settings.pst_home() / "bench"
     os.environ["PST_HOME"] = str(home)  # its own embedded warehouse, apart from dev data
@@ -134,6 +137,10 @@ def main() -> int:
     if naive:
         print(f"\nnaive per-date loop at scale 1: {naive['naive_wall_s']:.1f} s wall in "
               f"{naive['dbt_invocations']} dbt invocations")
+    if not args.no_daily:
+        print("\nthe whole daily run at scale 1 (make run, twice) ...", flush=True)
+        daily = run_daily(home, RUN_DATE)
+        print_daily(daily, naive["naive_wall_s"] if naive else None)
     return 0
 
 

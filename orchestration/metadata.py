@@ -8,7 +8,7 @@ import os
 from dagster import MetadataValue
 
 from orchestration import settings
-from orchestration.alerting.catalog import alarm
+from orchestration.alarms import alarm
 
 # The team on call for the platform (Dagster owners: an email or `team:<name>`).
 OWNERS = ["team:data-engineering"]
@@ -25,7 +25,8 @@ def runbook_url(alarm_name: str) -> str:
 
 
 def runbook_metadata(alarm_name: str) -> dict[str, MetadataValue]:
-    return {"runbook": MetadataValue.url(runbook_url(alarm_name)), "alarm": alarm_name}
+    # plain text: definitions are serialized to the webserver, which knows no AlarmName
+    return {"runbook": MetadataValue.url(runbook_url(alarm_name)), "alarm": str(alarm_name)}
 
 
 def doc_metadata(doc: str) -> dict[str, MetadataValue]:

@@ -1,8 +1,7 @@
 """One partition = one run_date, in the plant's time zone.
 
-Partitions start where this deployment's data starts (PST_PARTITIONS_START,
-default 2026-11-01, the local sample's demo period; production sets its first
-run_date), so that "filled" in the UI counts the days that should have a
+Partitions start where this deployment's data starts (PST_PARTITIONS_START, the
+settings), so that "filled" in the UI counts the days that should have a
 schedule. end_offset=1 includes today: the normal daily run is run_date = today.
 """
 
@@ -12,13 +11,12 @@ from datetime import date
 
 from dagster import AssetCheckExecutionContext, AssetExecutionContext, DailyPartitionsDefinition
 
-from orchestration import settings
+from orchestration.settings import Settings
 
-daily_run_dates = DailyPartitionsDefinition(
-    start_date=settings.partitions_start().isoformat(),
-    timezone=settings.plant_timezone(),
-    end_offset=1,
-)
+
+def run_date_partitions(settings: Settings) -> DailyPartitionsDefinition:
+    return DailyPartitionsDefinition(start_date=settings.partitions_start.isoformat(),
+                                     timezone=settings.plant_timezone, end_offset=1)
 
 
 def run_date_of(context: AssetExecutionContext | AssetCheckExecutionContext) -> date:

@@ -18,9 +18,10 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from orchestration import settings
 from orchestration.console import Console, StageTracker, stage_logger_def
+from orchestration.defs.job_names import DAILY_JOB, LAND_JOB
 from orchestration.local_instance import prepare_dagster_home
+from orchestration.settings import Settings, local_data_dir, pst_home
 
 
 def ensure_local_data() -> Path:
@@ -28,12 +29,12 @@ def ensure_local_data() -> Path:
     from orchestration.sample_data.default import ensure_default_sample  # noqa: PLC0415
 
     ensure_default_sample()
-    return settings.local_data_dir()
+    return local_data_dir()
 
 
 def ensure_dbt_manifest() -> bool:
     """Re-parse the dbt project when a model, macro or test changed since the last parse."""
-    from orchestration.manifest import ensure_manifest  # noqa: PLC0415
+    from orchestration.defs.dbt.manifest import ensure_manifest  # noqa: PLC0415
 
     return ensure_manifest()
 
@@ -76,26 +77,27 @@ def run_config_for(args: argparse.Namespace, log_level: str) -> dict:
     return {"loggers": loggers, **({"resources": resources} if resources else {})}
 
 
-def _bad_run_date(run_date: date) -> str | None:
+def _bad_run_date(run_date: date, config: Settings) -> str | None:
     """Checked before anything loads: the partitions are start .. today (plant time)."""
-    first, today = settings.partitions_start(), settings.plant_today()
+    first, today = config.partitions_start, config.today()
     if first <= run_date <= today:
         return None
     return (f"RUN_DATE={run_date} is not a partition: run_dates go from {first} "
-            f"(PST_PARTITIONS_START) to {today} (today in {settings.plant_timezone()}).")
+            f"(PST_PARTITIONS_START) to {today} (today in {config.plant_timezone}).")
 
 
 def _log_file(run_date: date) -> Path:
-    folder = settings.pst_home() / "logs"
+    folder = pst_home() / "logs"
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"run-{run_date}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}.log"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    run_date = args.run_date or settings.plant_today()
+    config = Settings.from_env()
+    run_date = args.run_date or config.today()
     console = Console()
-    problem = _bad_run_date(run_date)
+    problem = _bad_run_date(run_date, config)
     if problem:
         print(problem, file=sys.stderr)
         return 2
@@ -107,10 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     with console.timed("definitions") as stage:
         prepare_dagster_home()
         parsed = ensure_dbt_manifest()
-        from orchestration.definitions import defs  # noqa: PLC0415 - after DAGSTER_HOME is set
+        from orchestration.defs.build import build_definitions  # noqa: PLC0415
 
-        job = defs.resolve_job_def("land_sources_job" if args.land_only
-                                   else "production_schedule_job")
+        defs = build_definitions(config)
+        job = defs.resolve_job_def(LAND_JOB if args.land_only else DAILY_JOB)
         graph = defs.resolve_asset_graph()
         stage.detail = (f"{len(graph.get_all_asset_keys())} assets, "
                         f"{len(graph.asset_check_keys)} checks"
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from dagster import DagsterInstance  # noqa: PLC0415
 
-    from orchestration.alerting.in_process import alert_after_run  # noqa: PLC0415
+    from orchestration.defs.monitoring.in_process import alert_after_run  # noqa: PLC0415
     from orchestration.summary import print_failure, print_summary  # noqa: PLC0415
 
     stage_of = stage_classifier(defs)
@@ -142,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
                 run_config=run_config)
         with console.timed("alerts") as stage:
             with quiet:  # no daemon here: raise and deliver this run's alerts now
-                outcome = alert_after_run(instance, result.run_id, run_config=run_config,
+                outcome = alert_after_run(instance, result.run_id, defs, config.thresholds,
+                                          run_config=run_config,
                                           prepare_job=with_console,
                                           before_remediation=lambda: console.note(
                                               "staffing was missing: re-running the staffing "
@@ -162,15 +165,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def stage_classifier(defs):
     """step key -> stage of the console (land, build, checks, publish)."""
-    from orchestration.assets.dbt import (  # noqa: PLC0415
-        production_schedule_dbt_models,
-        publish_production_schedule,
-    )
-    from orchestration.assets.sources import source_assets  # noqa: PLC0415
+    from orchestration.defs.dbt.assets import BUILD_ASSETS, PUBLISH_ASSETS  # noqa: PLC0415
+    from orchestration.defs.sources import SOURCES_GROUP  # noqa: PLC0415
 
-    land = {asset.op.name for asset in source_assets if hasattr(asset, "op")}
-    named = {production_schedule_dbt_models.op.name: "build",
-             publish_production_schedule.op.name: "publish"}
+    graph = defs.resolve_asset_graph()
+    land = {graph.get(key).assets_def.op.name for key in graph.get_all_asset_keys()
+            if graph.get(key).group_name == SOURCES_GROUP and graph.get(key).is_materializable}
+    named = {BUILD_ASSETS: "build", PUBLISH_ASSETS: "publish"}
 
     def stage_of(step_key: str) -> str:
         return "land" if step_key in land else named.get(step_key, "checks")

@@ -1,21 +1,149 @@
-"""Environment-driven settings, read when asked for (never at import time).
+"""Every parameter and threshold of the platform, set once.
 
-Reading lazily lets tests and `make run` set the environment before anything
-resolves it, and keeps the Dagster definitions importable with no env at all.
+`Settings.from_env()` is called when the definitions are built (never at
+import): the scheduling defaults (H, W, R), the alarm thresholds, the plant's
+clock, the partitions, the step retries and the deployment. Descriptions, the
+alarm catalog's texts and docs/operations.md render their numbers from here (a
+test keeps the docs equal to it).
+
+Connection strings, tokens and paths stay environment lookups made when a
+resource is used (the functions at the bottom): secrets are never held in an
+object that Dagster could display.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import Mapping
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
-DEFAULT_PLANT_TIMEZONE = "America/Chicago"
-DEFAULT_PARTITIONS_START = date(2026, 11, 1)
+DEPLOYMENTS = ("local", "production")
+
+
+@dataclass(frozen=True)
+class Scheduling:
+    """scheduling.md "Terms": the run configuration's defaults."""
+
+    horizon_days: int = 31                              # H
+    demand_window_days: int = 7                         # W
+    line_rounding_increment: Decimal = Decimal("0.5")   # R
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The numbers of the alarm catalog (qa.md "Alarms")."""
+
+    row_count_baseline_run_dates: int = 7      # the "7-day average": previous run_dates
+    row_count_critical_share: float = 0.5      # tomorrow's rows below 50% of it: P1, blocks
+    row_count_warning_drop: float = 0.2        # the run's rows more than 20% below it: P2
+    duration_history_days: int = 7            # durations averaged: successful runs of 7 days
+    duration_min_runs: int = 3                 # fewer such runs: no duration alarm yet
+    duration_slow_ratio: float = 1.5           # P3 from 1.5x the average
+    duration_anomaly_ratio: float = 2.0        # P2 above 2x
+    duration_min_excess_seconds: float = 60.0  # and at least this much slower (noise)
+    capacity_overflow_share: float = 0.3       # > 30% of tomorrow's candidates over capacity
+    freshness_hours: float = 24.0              # the snapshot in force older than this
+    history_max_rows: int = 10_000             # a *_history table larger than this
+    staffing_lookahead_days: int = 3           # missing staffing on the next 3 plan dates
+
+
+@dataclass(frozen=True)
+class Settings:
+    deployment: str = "local"
+    plant_timezone: str = "America/Chicago"
+    partitions_start: date = date(2026, 11, 1)
+    schedule_hour: int = 5                     # the daily run, plant time
+    schedule_minute: int = 0
+    step_retries: int = 3                      # a failed fetch step: 3 retries,
+    retry_delay_seconds: float = 30.0          # first delay 30 s, doubling (jittered)
+    dbt_target: str = "local"                  # what Dagster builds: local | redshift
+    scheduling: Scheduling = field(default_factory=Scheduling)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        defaults = cls()
+
+        def get(name: str) -> str | None:
+            return (env.get(name) or "").strip() or None
+
+        def number(name: str, default, kind):
+            value = get(name)
+            if value is None:
+                return default
+            try:
+                return kind(value)
+            except ValueError:
+                raise ValueError(f"{name} must be a {kind.__name__} (got {value!r})") from None
+
+        def iso_date(name: str, default: date) -> date:
+            value = get(name)
+            if value is None:
+                return default
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{name} must be a date YYYY-MM-DD (got {value!r})") from None
+
+        deployment = (get("PST_DEPLOYMENT") or defaults.deployment).lower()
+        if deployment not in DEPLOYMENTS:
+            raise ValueError(f"PST_DEPLOYMENT must be one of {', '.join(DEPLOYMENTS)} "
+                             f"(got {deployment!r})")
+        thresholds = Thresholds(duration_min_excess_seconds=number(
+            "PST_DURATION_MIN_EXCESS_SECONDS", Thresholds.duration_min_excess_seconds, float))
+        return cls(
+            deployment=deployment,
+            plant_timezone=get("PST_PLANT_TIMEZONE") or defaults.plant_timezone,
+            partitions_start=iso_date("PST_PARTITIONS_START", defaults.partitions_start),
+            schedule_hour=number("PST_SCHEDULE_HOUR", defaults.schedule_hour, int),
+            schedule_minute=number("PST_SCHEDULE_MINUTE", defaults.schedule_minute, int),
+            step_retries=number("PST_STEP_RETRIES", defaults.step_retries, int),
+            retry_delay_seconds=number("PST_RETRY_DELAY_SECONDS", defaults.retry_delay_seconds,
+                                       float),
+            dbt_target=get("PST_DBT_TARGET") or defaults.dbt_target,
+            thresholds=thresholds,
+        )
+
+    def today(self) -> date:
+        """The one "today" of the platform: the plant's date. The normal daily run
+        is run_date = today."""
+        return datetime.now(ZoneInfo(self.plant_timezone)).date()
+
+    def missing_for_production(self, env: Mapping[str, str] | None = None) -> list[str]:
+        """The settings PST_DEPLOYMENT=production cannot start without (none locally)."""
+        if self.deployment != "production":
+            return []
+        env = os.environ if env is None else env
+        required = {
+            "PST_DBT_TARGET=redshift": self.dbt_target == "redshift",
+            "PST_DATABASE_URL": bool((env.get("PST_DATABASE_URL") or "").strip()),
+            "GOOGLE_SHEETS_SPREADSHEET_ID": bool(env.get("GOOGLE_SHEETS_SPREADSHEET_ID")),
+            "SUPPLYBUY_BASE_URL": bool(env.get("SUPPLYBUY_BASE_URL")),
+            "PST_ERP_INVENTORY=erp": (env.get("PST_ERP_INVENTORY") or "").lower() == "erp",
+            "PST_RAW_BUCKET": bool(env.get("PST_RAW_BUCKET")),
+            "SLACK_BOT_TOKEN": bool(env.get("SLACK_BOT_TOKEN")),
+        }
+        return [name for name, present in required.items() if not present]
+
+
+def plant_today() -> date:
+    """Today in the plant's time zone (Settings.today, for callers without settings)."""
+    return Settings.from_env().today()
+
+
+# -- looked up when a resource is used: paths, connection strings, secrets ---------------
+
+def _env(name: str) -> str | None:
+    """An environment value; empty counts as unset (compose passes `${X:-}` as "")."""
+    return os.environ.get(name, "").strip() or None
 
 
 def pst_home() -> Path:
@@ -23,29 +151,9 @@ def pst_home() -> Path:
     return Path(os.environ.get("PST_HOME", PROJECT_ROOT / ".pst")).resolve()
 
 
-def plant_timezone() -> str:
-    return os.environ.get("PST_PLANT_TIMEZONE", DEFAULT_PLANT_TIMEZONE)
-
-
-def plant_today() -> date:
-    """The normal daily run is run_date = today in the plant's time zone."""
-    return datetime.now(ZoneInfo(plant_timezone())).date()
-
-
-def partitions_start() -> date:
-    """The first run_date partition: where this deployment's data starts."""
-    value = os.environ.get("PST_PARTITIONS_START", "").strip()
-    if not value:
-        return DEFAULT_PARTITIONS_START
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"PST_PARTITIONS_START must be a date YYYY-MM-DD (got {value!r})") from None
-
-
 def database_url() -> str | None:
     """An external PostgreSQL for everything, or None for the embedded one."""
-    return os.environ.get("PST_DATABASE_URL") or None
+    return _env("PST_DATABASE_URL")
 
 
 def default_sample_dir() -> Path:
@@ -54,14 +162,8 @@ def default_sample_dir() -> Path:
 
 def local_data_dir() -> Path:
     """Directory in the local form of sources.md (the generated sample by default)."""
-    configured = os.environ.get("PST_LOCAL_DATA_DIR")
+    configured = _env("PST_LOCAL_DATA_DIR")
     return Path(configured).resolve() if configured else default_sample_dir()
-
-
-# Production sources and AWS (docs/configuration.md). Unset = the local form.
-
-def _env(name: str) -> str | None:
-    return os.environ.get(name, "").strip() or None
 
 
 def sheets_spreadsheet_id() -> str | None:
@@ -100,22 +202,3 @@ def erp_owns_inventory() -> bool:
     if value not in ("local", "erp"):
         raise ValueError(f"PST_ERP_INVENTORY must be 'local' or 'erp' (got {value!r})")
     return value == "erp"
-
-
-def step_retries() -> int:
-    """Retries of a failed fetch step (read when the definitions load)."""
-    return int(_env("PST_STEP_RETRIES") or 3)
-
-
-def step_retry_delay_seconds() -> float:
-    """First delay of the step retries; doubles each time (exponential backoff)."""
-    return float(_env("PST_RETRY_DELAY_SECONDS") or 30)
-
-
-def schedule_hour() -> int:
-    """The daily run's hour, plant time (PST_SCHEDULE_HOUR, default 5)."""
-    return int(_env("PST_SCHEDULE_HOUR") or 5)
-
-
-def schedule_minute() -> int:
-    return int(_env("PST_SCHEDULE_MINUTE") or 0)

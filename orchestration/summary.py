@@ -7,6 +7,7 @@ from datetime import date
 from psycopg2 import sql
 
 from orchestration.warehouse import connect, ensure_warehouse
+from orchestration.warehouse.connection import table_exists
 
 # (schema, table, column that holds the run_date / snapshot date)
 SUMMARY_TABLES = [
@@ -33,8 +34,7 @@ def table_counts(run_date: date, schemas=("raw", "erp", "stg2", "dwh")) -> list[
         for schema, table, date_column in SUMMARY_TABLES:
             if schema not in schemas:
                 continue
-            cur.execute("select to_regclass(%s) is not null", (f"{schema}.{table}",))
-            if not cur.fetchone()[0]:
+            if not table_exists(cur, schema, table):
                 counts.append((f"{schema}.{table}", None))
                 continue
             query = sql.SQL("select count(*) from {}").format(sql.Identifier(schema, table))
@@ -49,8 +49,7 @@ def table_counts(run_date: date, schemas=("raw", "erp", "stg2", "dwh")) -> list[
 
 def tomorrow_rows(run_date: date) -> int | None:
     with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
-        cur.execute("select to_regclass('dwh.fact_production_schedule') is not null")
-        if not cur.fetchone()[0]:
+        if not table_exists(cur, "dwh", "fact_production_schedule"):
             return None
         cur.execute("select count(*) from dwh.fact_production_schedule "
                     "where run_date = %s and is_tomorrow_production_schedule = 1", (run_date,))

@@ -41,7 +41,7 @@ def pst_home() -> Path:
 @pytest.fixture(scope="session")
 def dbt_manifest() -> Path:
     """A manifest for the current dbt files (what `make run` / prepare-and-package build)."""
-    from orchestration.manifest import ensure_manifest, manifest_path
+    from orchestration.defs.dbt.manifest import ensure_manifest, manifest_path
 
     ensure_manifest()
     return manifest_path()

@@ -10,7 +10,7 @@ from dagster import AssetKey
 def defs(dbt_manifest):
     from orchestration.definitions import defs
 
-    return defs
+    return defs()  # the code location's own entry point (lazy: Dagster calls it on load)
 
 
 def test_job_schedule_and_partitions(defs):
@@ -101,20 +101,48 @@ def test_every_asset_has_an_owner_and_the_load_log_is_declared(defs):
     assert loads.group_name == "sources" and not loads.is_materializable
 
 
-def test_partitions_start_where_the_deployment_says(monkeypatch):
-    from orchestration import settings
+def test_partitions_start_where_the_deployment_says():
+    from orchestration.settings import Settings
 
-    monkeypatch.delenv("PST_PARTITIONS_START", raising=False)
-    assert settings.partitions_start() == date(2026, 11, 1)
-    monkeypatch.setenv("PST_PARTITIONS_START", "2027-03-15")
-    assert settings.partitions_start() == date(2027, 3, 15)
-    monkeypatch.setenv("PST_PARTITIONS_START", "15/03/2027")
+    assert Settings.from_env({}).partitions_start == date(2026, 11, 1)
+    assert Settings.from_env({"PST_PARTITIONS_START": "2027-03-15"}).partitions_start == date(
+        2027, 3, 15)
     with pytest.raises(ValueError, match="PST_PARTITIONS_START must be a date YYYY-MM-DD"):
-        settings.partitions_start()
+        Settings.from_env({"PST_PARTITIONS_START": "15/03/2027"})
+
+
+def test_importing_the_code_location_reads_no_environment(monkeypatch):
+    """The definitions are built when Dagster loads them, from the settings then."""
+    import importlib
+
+    import orchestration.definitions as module
+    from orchestration.settings import Settings
+
+    monkeypatch.setenv("PST_PARTITIONS_START", "not a date")
+    importlib.reload(module)  # importing alone reads nothing
+    with pytest.raises(ValueError, match="PST_PARTITIONS_START"):
+        module.defs()
+    monkeypatch.setenv("PST_PARTITIONS_START", "2026-06-01")
+    built = module.defs()
+    assert built.resolve_job_def("production_schedule_job").partitions_def.get_first_partition_key(
+    ) == "2026-06-01"
+    assert Settings.from_env().partitions_start == date(2026, 6, 1)
+
+
+def test_production_refuses_to_start_naming_every_missing_setting():
+    from orchestration.defs.build import build_definitions
+    from orchestration.defs.resources import DeploymentNotConfigured
+    from orchestration.settings import Settings
+
+    with pytest.raises(DeploymentNotConfigured) as refused:
+        build_definitions(Settings(deployment="production"))
+    for name in ("PST_DBT_TARGET=redshift", "PST_DATABASE_URL", "GOOGLE_SHEETS_SPREADSHEET_ID",
+                 "SUPPLYBUY_BASE_URL", "PST_ERP_INVENTORY=erp"):
+        assert name in str(refused.value)
 
 
 def test_model_row_counts_are_per_partition():
-    from orchestration.assets.dbt import row_count_query
+    from orchestration.defs.dbt.assets import row_count_query
 
     def node(materialized, unique_key=None):
         return {"schema": "stg2", "name": "m", "alias": "m",
@@ -123,3 +151,15 @@ def test_model_row_counts_are_per_partition():
     assert "where run_date" in repr(row_count_query(node("incremental", "run_date")))
     assert "where" not in repr(row_count_query(node("table")))
     assert row_count_query(node("view")) is None
+
+
+def test_the_definitions_serialize_as_the_webserver_receives_them(defs):
+    """`dagster dev` ships the code location to the webserver as a serialized snapshot:
+    anything Dagster cannot serialize (an enum in metadata, ...) fails the load there only."""
+    from dagster._core.remote_representation.external_data import RepositorySnap
+    from dagster_shared.serdes import deserialize_value, serialize_value
+
+    snap = RepositorySnap.from_def(defs.get_repository_def())
+    restored = deserialize_value(serialize_value(snap), RepositorySnap)
+    assert {a.asset_key for a in restored.asset_nodes} == set(
+        defs.resolve_asset_graph().get_all_asset_keys())

@@ -272,7 +272,7 @@ def test_build_context_keeps_what_the_image_needs():
         "dbt_project/dbt_project.yml",
         "dbt_project/profiles.yml",
         "orchestration/definitions.py",
-        "orchestration/dbt_project_def.py",
+        "orchestration/defs/dbt/project.py",
     ]
     for rel in needed:
         assert not _dockerignored(rel), f"{rel} is excluded from the build context"

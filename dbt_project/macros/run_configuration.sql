@@ -1,13 +1,19 @@
 {#- Run configuration shared by every model. The run_date is the Dagster
-    partition: --vars run_date (an analyst's choice) or the environment variable
-    PST_RUN_DATE (what Dagster sets: changing it keeps dbt's partial parsing);
-    without either it is today in the plant's time zone, the same default the
-    daily schedule uses. -#}
+    partition, passed explicitly by every Dagster invocation as --vars run_date
+    (orchestration/defs/dbt/args.py). Under Dagster a build without it fails at
+    once (a lost variable must never build today's schedule for an old
+    partition); an analyst's plain `dbt build` without it builds today, in the
+    plant's time zone, the same "today" as the daily schedule. -#}
 
 {% macro pst_run_date_str() -%}
-  {%- set explicit = var('run_date', none) or env_var('PST_RUN_DATE', '') -%}
+  {%- set explicit = var('run_date', none) -%}
   {%- if explicit -%}
     {{ return(explicit | string) }}
+  {%- endif -%}
+  {%- if execute and env_var('DAGSTER_DBT_CLI', '') == 'true' -%}
+    {{ exceptions.raise_compiler_error(
+        "run_date is missing: Dagster passes --vars '{run_date: YYYY-MM-DD}' to every build "
+        "(orchestration/defs/dbt/args.py); refusing to build today's schedule instead") }}
   {%- endif -%}
   {%- set tz = modules.pytz.timezone(env_var('PST_PLANT_TIMEZONE', 'America/Chicago')) -%}
   {{ return(modules.datetime.datetime.now(tz).date().isoformat()) }}

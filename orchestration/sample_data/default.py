@@ -6,7 +6,7 @@ import os
 import shutil
 
 from orchestration import settings
-from orchestration.sources import specs
+from orchestration.landing import specs
 
 
 def ensure_default_sample() -> None:

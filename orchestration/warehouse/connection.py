@@ -38,3 +38,10 @@ def connect(target: WarehouseTarget) -> Iterator[psycopg2.extensions.connection]
             yield conn
     finally:
         conn.close()
+
+
+def table_exists(cur, schema: str, table: str) -> bool:
+    """Through the catalog views PostgreSQL and Redshift both have (not to_regclass)."""
+    cur.execute("select count(*) from information_schema.tables "
+                "where table_schema = %s and table_name = %s", (schema, table))
+    return bool(cur.fetchone()[0])

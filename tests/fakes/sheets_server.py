@@ -142,8 +142,8 @@ def trimmed_values(grid: Iterable[Iterable[str]]) -> list[list[str]]:
 def tabs_from_csv_dir(directory: Path | str,
                       tabs: Iterable[str] | None = None) -> dict[str, list[list[str]]]:
     """The local-form CSV stand-ins (`staffing.csv`, ...) as fake tabs, cells as text."""
-    from orchestration.sources.local_files import read_grid
-    from orchestration.sources.specs import SHEET_TABS
+    from orchestration.landing.local_files import read_grid
+    from orchestration.landing.specs import SHEET_TABS
 
     directory = Path(directory)
     names = list(tabs) if tabs is not None else list(SHEET_TABS)

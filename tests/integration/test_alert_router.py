@@ -8,12 +8,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from psycopg2 import sql
 
-from orchestration.alerting.catalog import Route, Severity
-from orchestration.alerting.model import Finding
-from orchestration.alerting.notify import DeliveryError
-from orchestration.alerting.router import AlertRouter
-from orchestration.alerting.runs import duration_finding
-from orchestration.alerting.store import AlertLog
+from orchestration.alarms import Route, Severity
+from orchestration.defs.monitoring.model import Finding
+from orchestration.defs.monitoring.notify import DeliveryError
+from orchestration.defs.monitoring.router import AlertRouter
+from orchestration.defs.monitoring.runs import duration_finding
+from orchestration.settings import Thresholds
+from orchestration.defs.monitoring.store import AlertLog
 from orchestration.warehouse import connect
 
 pytestmark = pytest.mark.integration
@@ -136,13 +137,14 @@ def test_the_message_names_alarm_partition_numbers_and_links(router):
     (250.0, "prod-schedule-duration-anomaly"),   # 2.5x
 ])
 def test_duration_levels(duration, expected):
-    finding = duration_finding(duration, [100.0, 95.0, 105.0], partition="2026-11-23",
-                               run_id="r1")
+    finding = duration_finding(duration, [100.0, 95.0, 105.0], Thresholds(),
+                               partition="2026-11-23", run_id="r1")
     assert (finding.alarm if finding else None) == expected
 
 
 def test_duration_needs_history_and_a_real_excess():
-    assert duration_finding(300.0, [100.0, 100.0], partition=None, run_id="r") is None
-    assert duration_finding(25.0, [10.0, 10.0, 10.0], partition=None, run_id="r") is None
-    assert duration_finding(25.0, [10.0, 10.0, 10.0], partition=None, run_id="r",
-                            min_excess_seconds=5).alarm == "prod-schedule-duration-anomaly"
+    t = Thresholds()
+    assert duration_finding(300.0, [100.0, 100.0], t, partition=None, run_id="r") is None
+    assert duration_finding(25.0, [10.0, 10.0, 10.0], t, partition=None, run_id="r") is None
+    assert duration_finding(25.0, [10.0, 10.0, 10.0], Thresholds(duration_min_excess_seconds=5),
+                            partition=None, run_id="r").alarm == "prod-schedule-duration-anomaly"

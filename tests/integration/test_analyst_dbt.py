@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from psycopg2 import sql
 
-from orchestration.dbt_project_def import dbt_project
+from orchestration.defs.dbt.project import dbt_project
 from orchestration.warehouse import connect, ensure_warehouse
 from tests.integration.conftest import run_partition
 from tests.integration.parity import published_schedule

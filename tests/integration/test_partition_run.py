@@ -81,7 +81,7 @@ def test_database_url_selects_another_server_for_everything(sample_dir, dbt_mani
 def test_an_empty_tab_is_a_snapshot_not_a_gap(data_copy, dbt_manifest):
     """A staffing tab with a header and no rows is the snapshot in force: the run
     uses the defaults, never an older snapshot's overrides."""
-    from orchestration.sources.local_load import land_local_form
+    from orchestration.landing.local_load import land_local_form
 
     land_local_form(data_copy, date(2026, 11, 12))  # an older snapshot with overrides
     with (data_copy / "staffing.csv").open("w", newline="") as handle:

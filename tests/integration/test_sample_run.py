@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.settings import DBT_PROJECT_DIR
-from orchestration.sources import text_rules
+from tests.reference import text_rules
 from orchestration.summary import table_counts
 from tests.integration.conftest import RUN_DATE, run_partition
 from tests.integration.parity import (

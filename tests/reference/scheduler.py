@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
 from pathlib import Path
 
-from orchestration.sources.text_rules import (
+from tests.reference.text_rules import (
     CSV_COLUMNS,
     TAB_COLUMNS,
     is_blank_row,

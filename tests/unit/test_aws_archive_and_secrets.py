@@ -13,8 +13,8 @@ from dagster_aws.s3 import S3Resource
 from dagster_aws.secretsmanager import SecretsManagerResource
 from moto.server import ThreadedMotoServer
 
-from orchestration.resources.credentials import CredentialsError, SourceCredentials
-from orchestration.resources.raw_archive import RawArchiveResource
+from orchestration.landing.credentials import CredentialsError, SourceCredentials
+from orchestration.landing.raw_archive import RawArchiveResource
 from tests.integration.conftest import environment
 
 LOADED_AT = datetime(2026, 11, 23, 11, 5, 7, 123456, tzinfo=timezone.utc)

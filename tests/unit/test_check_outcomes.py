@@ -4,22 +4,21 @@ from datetime import date, datetime, timezone
 
 from dagster import AssetCheckSeverity
 
-from orchestration.alerting.catalog import Severity
-from orchestration.checks.outcome import ALARM, CONDITION, PER_PARTITION, SEVERITY, CheckOutcome
-from orchestration.checks.sources import reference_time
-from tests.integration.conftest import environment
+from orchestration.alarms import Severity
+from orchestration.check_results import ALARM, CONDITION, PER_PARTITION, SEVERITY, CheckOutcome
+from orchestration.defs.freshness import reference_time
+from orchestration.settings import Settings
 
 NOW = datetime(2026, 12, 1, 14, 30, tzinfo=timezone.utc)  # 08:30 in Chicago
 
 
 def test_todays_partition_is_judged_now():
-    with environment(PST_PLANT_TIMEZONE="America/Chicago", PST_SCHEDULE_HOUR=None):
-        assert reference_time(date(2026, 12, 1), NOW) == NOW
+    assert reference_time(date(2026, 12, 1), NOW, Settings(plant_timezone="America/Chicago")) == NOW
 
 
 def test_a_backfill_is_judged_when_its_schedule_was_due():
-    with environment(PST_PLANT_TIMEZONE="America/Chicago", PST_SCHEDULE_HOUR="6"):
-        due = reference_time(date(2026, 11, 20), NOW)
+    due = reference_time(date(2026, 11, 20), NOW,
+                         Settings(plant_timezone="America/Chicago", schedule_hour=6))
     assert due == datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)  # 06:00 CST
 
 

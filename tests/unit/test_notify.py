@@ -1,4 +1,4 @@
-"""The delivery layer (orchestration/alerting/notify.py) against real servers on
+"""The delivery layer (orchestration/defs/monitoring/notify.py, mail.py) against real servers on
 127.0.0.1: slack-sdk over HTTP to tests/fakes/slack_server.py, smtplib to aiosmtpd."""
 
 from __future__ import annotations
@@ -15,18 +15,20 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
-from orchestration.alerting.catalog import Route
-from orchestration.alerting.model import Finding, route_finding
-from orchestration.alerting.notify import (
-    SECTION_TEXT_LIMIT,
-    ConsoleNotifier,
-    DeliveryError,
+from orchestration.alarms import Route
+from orchestration.defs.monitoring.model import Finding, route_finding
+from orchestration.defs.monitoring.mail import (
     DigestEntry,
     FileDigestWriter,
-    SlackNotifier,
     SmtpDigestSender,
     digest_sender_from_env,
     render_digest,
+)
+from orchestration.defs.monitoring.notify import (
+    SECTION_TEXT_LIMIT,
+    ConsoleNotifier,
+    DeliveryError,
+    SlackNotifier,
     render_slack_message,
     slack_client,
 )

@@ -12,7 +12,7 @@ from textwrap import dedent
 
 import pytest
 
-from orchestration.sources.text_rules import CSV_COLUMNS, TAB_COLUMNS
+from orchestration.landing.text_rules import CSV_COLUMNS, TAB_COLUMNS
 from tests.reference.scheduler import (
     SCHEDULE_COLUMNS,
     _ceil_step,

@@ -8,7 +8,7 @@ import pytest
 
 from orchestration.sample_data import generate_sample
 from orchestration.sample_data.__main__ import main
-from orchestration.sources.text_rules import (
+from tests.reference.text_rules import (
     is_blank_row,
     parse_iso_date,
     parse_plain_number,

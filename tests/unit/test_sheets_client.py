@@ -15,8 +15,8 @@ import requests
 from google.auth.transport import DEFAULT_MAX_REFRESH_ATTEMPTS
 from google.oauth2.service_account import Credentials
 
-from orchestration.sources.retry import Backoff
-from orchestration.sources.sheets import (
+from orchestration.landing.retry import Backoff
+from orchestration.defs.sheets.client import (
     GOOGLE_SHEETS_API,
     BaseUrlHTTPClient,
     SheetsAuthError,
@@ -25,8 +25,8 @@ from orchestration.sources.sheets import (
     SheetsTabNotFound,
     SheetsUnavailable,
 )
-from orchestration.sources.specs import SHEET_TABS
-from orchestration.sources.tabular import SourceSchemaError, landing_rows
+from orchestration.landing.specs import SHEET_TABS
+from orchestration.landing.tabular import SourceSchemaError, landing_rows
 from tests.fakes.sheets_server import (
     FakeSheets,
     generate_private_key,
@@ -60,6 +60,14 @@ ITEMS_GRID = [
     ["SKU-1", "Widget, large", "PLT-A", "AUTO", "TRUE", "1,250.5", "1", "2", "10", "yes"],
     ["SKU-2", "Gadget", "PLT-B", "MANUAL", "no", "800", "0", "1.5", "7", "0"],
 ]
+
+
+def raised_alarm(error) -> tuple[str, bool]:
+    """The alarm the tab's asset raises for this client error, and whether it retries."""
+    from orchestration.defs.sheets.assets import sheets_failure
+
+    failure = sheets_failure(error, "staffing")
+    return failure.metadata["alarm"].value, failure.allow_retries
 
 
 @pytest.fixture
@@ -201,7 +209,7 @@ def test_503_forever_gives_up_after_max_attempts(fake, make_reader, sleeps):
     assert (error.value.tab, error.value.status, error.value.attempts) == ("staffing", 503, 4)
     assert "'staffing'" in str(error.value) and "503" in str(error.value)
     assert "4 attempts" in str(error.value)
-    assert error.value.alarm == "prod-schedule-job-failed"
+    assert raised_alarm(error.value) == ("prod-schedule-job-failed", True)  # retried as a step
     assert len(fake.requests_of("values")) == 4
     assert sleeps == [0.375, 0.75, 1.5]  # no wait after the last attempt
 
@@ -230,7 +238,7 @@ def test_requests_have_a_read_timeout(fake, make_reader, sleeps):
 
 def assert_auth_message(error, fake, tab):
     message = str(error)
-    assert error.alarm == "google-sheets-auth-failed"
+    assert raised_alarm(error) == ("google-sheets-auth-failed", False)
     assert message.startswith("Sheets authentication failed")
     assert repr(tab) in message and fake.spreadsheet_id in message
     assert "GOOGLE_APPLICATION_CREDENTIALS" in message and "access" in message
@@ -302,7 +310,7 @@ def test_missing_tab(fake, make_reader, sleeps):
     with pytest.raises(SheetsTabNotFound) as error:
         make_reader().tab_values("Staffing 2026")
     assert error.value.tab == "Staffing 2026"
-    assert error.value.alarm == "schema-drift-detected"
+    assert raised_alarm(error.value) == ("schema-drift-detected", False)
     assert "'Staffing 2026'" in str(error.value)
     assert "'staffing'" in str(error.value)  # lists the tabs that do exist
     assert sleeps == []

@@ -12,8 +12,8 @@ from email.utils import format_datetime
 import pytest
 import requests
 
-from orchestration.sources.retry import Backoff, retry_after_seconds
-from orchestration.sources.supplybuy import (
+from orchestration.landing.retry import Backoff, retry_after_seconds
+from orchestration.defs.supplybuy.client import (
     ForecastRecord,
     SupplybuyAuthError,
     SupplybuyClient,
@@ -205,7 +205,11 @@ def test_rejected_token_fails_at_once_without_leaking_it(status):
     message = str(error.value)
     assert TOKEN not in message and TOKEN not in repr(error.value.args) and TOKEN not in repr(client)
     assert "SUPPLYBUY_API_TOKEN" in message and "rejected" in message and str(status) in message
-    assert error.value.alarm == "supplybuy-unavailable"
+    from orchestration.defs.supplybuy.assets import supplybuy_failure
+
+    failure = supplybuy_failure(error.value)  # the asset's alarm: never retried
+    assert (failure.metadata["alarm"].value, failure.allow_retries) == ("supplybuy-unavailable",
+                                                                        False)
     assert sleeps == []
 
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from orchestration.sources.tabular import SourceSchemaError, landing_rows, map_header
+from orchestration.landing.tabular import SourceSchemaError, landing_rows, map_header
 
 STAFFING = ("manufacturing_location", "line_type", "dt", "lines_staffed")
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from orchestration.sources import text_rules as tr
+from tests.reference import text_rules as tr
 
 
 @pytest.mark.parametrize(

@@ -9,25 +9,6 @@
   cast('{{ (run_date + modules.datetime.timedelta(days=n | int)).isoformat() }}' as date)
 {%- endmacro %}
 
-{#- date_expr + days_expr (both SQL expressions), as a date. -#}
-{% macro pst_add_days(date_expr, days_expr) -%}
-  {{ return(adapter.dispatch('pst_add_days')(date_expr, days_expr)) }}
-{%- endmacro %}
-
-{% macro default__pst_add_days(date_expr, days_expr) -%}
-  cast({{ date_expr }} + cast({{ days_expr }} as integer) as date)
-{%- endmacro %}
-
-{% macro redshift__pst_add_days(date_expr, days_expr) -%}
-  cast(dateadd(day, cast({{ days_expr }} as integer), {{ date_expr }}) as date)
-{%- endmacro %}
-
-{#- ISO day of week, 1 = Monday ... 7 = Sunday. extract(dow) (0 = Sunday)
-    exists on both targets; isodow is PostgreSQL-only. -#}
-{% macro pst_iso_day_of_week(date_expr) -%}
-  cast(mod(cast(extract(dow from {{ date_expr }}) as integer) + 6, 7) + 1 as integer)
-{%- endmacro %}
-
 {#- Build a date from validated year/month/day text parts. Callers check the
     parts first (pst_is_real_date): Redshift's to_date silently rolls
     2026-02-30 over to March, and PostgreSQL raises. -#}

@@ -112,3 +112,29 @@
     coalesce(cast({{ c }} as varchar(65535)), '') {{- " || '|' || " if not loop.last }}
   {%- endfor -%}
 {%- endmacro %}
+
+{#- One schedule class of the iteration's candidates per plan date (the legacy
+    stage tables ps_fps_automated_reschedule, ps_fps_automated,
+    ps_fps_non_automated_reactive, ps_fps_non_automated_proactive): the same
+    columns, another class. The classes and their rules are pst_fps_rules.sql. -#}
+{% macro pst_schedule_class_slice(schedule_class) -%}
+select
+    run_date,
+    fps_dt,
+    manufacturing_location,
+    line_type,
+    item_id,
+    is_automated,
+    was_bumped,
+    schedule_priority,
+    schedule_class,
+    projected_inventory,
+    forecast_units,
+    avg_demand,
+    days_of_supply,
+    safety_stock_days,
+    need_units
+from {{ ref('ps_fps_dt_iteration') }}
+where is_candidate
+  and schedule_class = '{{ schedule_class }}'
+{%- endmacro %}

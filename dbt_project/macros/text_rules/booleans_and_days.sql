@@ -1,8 +1,4 @@
 {#- D3: booleans are true/false/yes/no/1/0 in any case. -#}
-{% macro pst_is_bool(expr) -%}
-  coalesce(lower({{ expr }}) in ('true', 'false', 'yes', 'no', '1', '0'), false)
-{%- endmacro %}
-
 {% macro pst_parse_bool(expr) -%}
   case when lower({{ expr }}) in ('true', 'yes', '1') then true
        when lower({{ expr }}) in ('false', 'no', '0') then false end

@@ -1,6 +1,6 @@
 {#- qa.md text rules: cells are trimmed; a blank cell is NULL (D4). Trimmed
     characters are ASCII whitespace (space, tab, LF, VT, FF, CR), the same set
-    as the loaders' Python text rules (orchestration/sources/text_rules.py). -#}
+    as the loaders' Python text rules (orchestration/landing/text_rules.py). -#}
 {% macro pst_clean_cell(expr) -%}
   nullif(btrim({{ expr }}, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '')
 {%- endmacro %}

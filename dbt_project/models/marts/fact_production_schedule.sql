@@ -2,7 +2,7 @@
 -- materialized (scheduling.md section 5). Its own dbt invocation (Dagster asset
 -- publish_production_schedule), run only after the build and the section 6 tests
 -- of fact_production_schedule_staged passed and the blocking checks between
--- the two (orchestration/checks/schedule.py) let it through.
+-- the two (orchestration/defs/schedule/checks.py) let it through.
 -- A re-run of a run_date replaces that run_date's rows and nothing else (also
 -- when the new run has no rows: the pre-hook deletes them first).
 {{ config(

@@ -5,7 +5,7 @@
 --   projected_inventory(d + 1) = max(0, inv + production_goal_total - forecast(d))
 --   was_bumped(d + 1)          = is_automated and candidate on d and is_within_capacity = 0
 -- (compared as per-date totals, recomputed here from the rows of d).
-{{ config(severity='error') }}
+{{ config(severity='error', meta={'dagster': {'ref': {'name': 'ps_fps_dt_iteration'}}}) }}
 
 with per_day as (
     select

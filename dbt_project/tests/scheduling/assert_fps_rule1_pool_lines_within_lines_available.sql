@@ -2,7 +2,8 @@
 -- (manufacturing_location, line_type, fps_dt), sum(production_lines) <= lines_available
 -- + 1e-9. Per pool (no 0.1 slack, partial fills included), every plan date; the
 -- 1e-9 is the floor guard's rounding (macros/scheduling/pst_fps_rules.sql).
-{{ config(severity='error', meta={'dagster': {'ref': {'name': 'fact_production_schedule_staged'}}}) }}
+{{ config(severity='error', meta={'dagster': {'ref': {'name': 'fact_production_schedule_staged'}},
+                                    'pst_alarm': 'business-rule-violation'}) }}
 
 select
     manufacturing_location,

@@ -1,7 +1,8 @@
 -- scheduling.md section 6, rule 3 (error: gates the publish):
 -- rank_over_manufacturing_location_line_type is unique within each pool
 -- (manufacturing_location, line_type, fps_dt), and never NULL.
-{{ config(severity='error', meta={'dagster': {'ref': {'name': 'fact_production_schedule_staged'}}}) }}
+{{ config(severity='error', meta={'dagster': {'ref': {'name': 'fact_production_schedule_staged'}},
+                                    'pst_alarm': 'business-rule-violation'}) }}
 
 select
     manufacturing_location,

@@ -1,6 +1,7 @@
 -- scheduling.md section 6, rule 4 (error: gates the publish):
 -- production_goal_total is never NULL or negative.
-{{ config(severity='error', meta={'dagster': {'ref': {'name': 'fact_production_schedule_staged'}}}) }}
+{{ config(severity='error', meta={'dagster': {'ref': {'name': 'fact_production_schedule_staged'}},
+                                    'pst_alarm': 'business-rule-violation'}) }}
 
 select
     manufacturing_location,

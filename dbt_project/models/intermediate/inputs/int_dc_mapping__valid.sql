@@ -1,5 +1,7 @@
 -- The DC -> manufacturing location mapping after typing and de-duplication:
 -- one row per distribution_center.
+{{ config(materialized='view') }}  -- small, read once by the next stage
+
 select
     distribution_center,
     manufacturing_location,

@@ -1,5 +1,6 @@
 -- Usable window forecast rows of mapped DCs, repeated records summed
 -- (scheduling.md section 1): one row per (item_id, distribution_center, forecast_date).
+
 select
     item_id,
     distribution_center,

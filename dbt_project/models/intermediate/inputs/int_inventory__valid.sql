@@ -1,5 +1,6 @@
 -- Usable on-hand inventory of mapped DCs as of run_date (D11), repeated rows of
 -- the latest snapshot summed: one row per (item_id, distribution_center).
+
 select
     item_id,
     distribution_center,

@@ -1,5 +1,7 @@
 -- Active items that survive typing, validation and de-duplication: one row per
 -- (item_id, manufacturing_location). Every other row is in ps_qa_inputs.
+{{ config(materialized='view') }}  -- small, read once by the next stage
+
 select
     item_id,
     item_name,

@@ -1,5 +1,7 @@
 -- Staffing rows that survive typing, validation and de-duplication: one row per
 -- (manufacturing_location, line_type, dt).
+{{ config(materialized='view') }}  -- small, read once by the next stage
+
 select
     manufacturing_location,
     line_type,

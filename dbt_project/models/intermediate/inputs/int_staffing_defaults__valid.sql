@@ -1,5 +1,7 @@
 -- Default staffing rows that survive typing, validation and de-duplication: one
 -- row per (manufacturing_location, line_type, day_of_week), 1 = Monday.
+{{ config(materialized='view') }}  -- small, read once by the next stage
+
 select
     manufacturing_location,
     line_type,

@@ -3,6 +3,9 @@
 -- (manufacturing_location, line_type, fps_dt) by priority, round(days_of_supply, 6),
 -- item_id in byte order. Non-automated candidates rank after them in the same
 -- pools (see ps_fps_line_rounding for every candidate).
+-- A view of the iteration (it holds the last run_date built).
+{{ config(materialized='view') }}
+
 select
     run_date,
     fps_dt,

@@ -1,6 +1,9 @@
 -- Manufacturing need per active item and plan date (scheduling.md sections 3
 -- and 4): projected_inventory carried by the iteration, forecast(d), the demand
 -- window, days_of_supply = W * inv / window_sum, need_units.
+-- A view of the iteration (it holds the last run_date built).
+{{ config(materialized='view') }}
+
 select
     run_date,
     fps_dt,

@@ -4,6 +4,9 @@
 -- room_lines = floor(max(0, L - cum_before) / R + 1e-9) * R,
 -- production_lines = min(required, room), 0 when <= changeover_lines + 1e-9,
 -- production_goal_total = (production_lines - changeover_lines) * rate.
+-- A view of the iteration (it holds the last run_date built).
+{{ config(materialized='view') }}
+
 select
     run_date,
     fps_dt,

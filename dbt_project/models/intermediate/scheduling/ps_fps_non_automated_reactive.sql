@@ -1,21 +1,6 @@
 -- Candidates of schedule class 'non_automated_reactive' per plan date (scheduling.md section 4):
 -- not is_automated and days_of_supply < safety_stock_days - 1e-9 (D14); priority 2.
-select
-    run_date,
-    fps_dt,
-    manufacturing_location,
-    line_type,
-    item_id,
-    is_automated,
-    was_bumped,
-    schedule_priority,
-    schedule_class,
-    projected_inventory,
-    forecast_units,
-    avg_demand,
-    days_of_supply,
-    safety_stock_days,
-    need_units
-from {{ ref('ps_fps_dt_iteration') }}
-where is_candidate
-  and schedule_class = 'non_automated_reactive'
+-- A view of the iteration (it holds the last run_date built).
+{{ config(materialized='view') }}
+
+{{ pst_schedule_class_slice('non_automated_reactive') }}

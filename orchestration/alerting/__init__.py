@@ -1,1 +1,0 @@
-"""Alerting: the alarm catalog of qa.md, findings -> alerts, routing, delivery, the alert log."""

@@ -1,1 +1,0 @@
-"""Asset checks: each named after the alarm it raises (orchestration/alerting/catalog.py)."""

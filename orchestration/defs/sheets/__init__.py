@@ -1,0 +1,1 @@
+"""Google Sheets: the configuration workbook's tabs (assets, checks, the resource)."""

@@ -1,0 +1,1 @@
+"""Soda data contracts (soda/contracts/*.yml) as asset checks."""

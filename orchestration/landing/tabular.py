@@ -1,0 +1,83 @@
+"""Turn a grid of text cells (a sheet tab's values or a CSV) into landing rows.
+
+Pure functions shared by every fetcher: the Google Sheets values API and the
+local CSV files both produce a list of rows of strings with the header first.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from orchestration.landing.text_rules import is_blank, normalize_header
+
+
+class SourceSchemaError(ValueError):
+    """A required column is missing: the load of that tab/file must fail."""
+
+    def __init__(self, source: str, missing: Sequence[str], found: Sequence[str]):
+        self.source, self.missing, self.found = source, list(missing), list(found)
+        super().__init__(
+            f"{source}: missing required column(s) {', '.join(repr(c) for c in missing)} "
+            f"(header has: {', '.join(repr(c) for c in found) or 'nothing'})"
+        )
+
+
+@dataclass(frozen=True)
+class HeaderMap:
+    required: dict[str, int]
+    extra: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def extra_columns(self) -> list[str]:
+        return list(self.extra)
+
+
+def map_header(source: str, header: Sequence[str], required: Sequence[str]) -> HeaderMap:
+    """Locate the required columns in any order; keep the others as extras."""
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = normalize_header(cell)
+        if name and name not in positions:  # first occurrence wins on repeated headers
+            positions[name] = index
+    missing = [column for column in required if column not in positions]
+    if missing:
+        raise SourceSchemaError(source, missing, [c for c in header if not is_blank(c)])
+    extra = {name: index for name, index in positions.items() if name not in required}
+    return HeaderMap(required={c: positions[c] for c in required}, extra=extra)
+
+
+@dataclass(frozen=True)
+class LandingRow:
+    row_number: int  # 1-based row in the sheet/file; the header is row 1
+    cells: tuple[str, ...]  # the required columns, in spec order, as typed in
+    extra_json: str | None  # unexpected columns (and cells beyond the header)
+
+
+def landing_rows(source: str, grid: Sequence[Sequence[str]], required: Sequence[str]):
+    """Yield one LandingRow per non-blank data row; returns the HeaderMap first.
+
+    Fully blank rows (a sheet's trailing rows) carry nothing and are not
+    landed, but they still count for row numbering.
+    """
+    if not grid:
+        raise SourceSchemaError(source, list(required), [])
+    header = [str(c) for c in grid[0]]
+    header_map = map_header(source, header, required)
+    rows = []
+    for offset, raw in enumerate(grid[1:]):
+        cells = ["" if c is None else str(c) for c in raw]
+        if is_blank("".join(cells)):  # one check per row: the cells are all blank
+            continue
+        padded = cells + [""] * (len(header) - len(cells))
+        extra = {name: padded[i] for name, i in header_map.extra.items() if padded[i] != ""}
+        extra.update({f"_column_{i + 1}": v for i, v in enumerate(padded) if i >= len(header) and v})
+        rows.append(
+            LandingRow(
+                row_number=offset + 2,
+                cells=tuple(padded[header_map.required[c]] for c in required),
+                extra_json=json.dumps(extra, sort_keys=True) if extra else None,
+            )
+        )
+    return header_map, rows
