@@ -76,22 +76,30 @@ def start(home: Path, env: dict[str, str], startup_timeout: float = 600) -> Dags
         stdout=log_path.open("w"), stderr=subprocess.STDOUT,
         start_new_session=True)  # its own process group: stopped as a whole
     dev = DagsterDev(port, home, process, log_path)
+    try:
+        _wait_for_location(dev, startup_timeout)
+    except BaseException:
+        stop(dev)  # a failed start leaves no webserver, daemon or code server behind
+        raise
+    return dev
+
+
+def _wait_for_location(dev: DagsterDev, startup_timeout: float) -> None:
     deadline = time.monotonic() + startup_timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"make dev exited ({process.returncode}):\n{dev.log_tail()}")
+        if dev.process.poll() is not None:
+            raise AssertionError(f"make dev exited ({dev.process.returncode}):\n{dev.log_tail()}")
         try:
             entries = dev.graphql(LOCATION_STATUS, timeout=10)["workspaceOrError"]["locationEntries"]
             loaded = {e["name"]: e["locationOrLoadError"] for e in entries}
             state = loaded.get(LOCATION)
             if state and state["__typename"] == "RepositoryLocation":
-                return dev
+                return
             if state and state["__typename"] == "PythonError":
                 raise AssertionError(f"code location failed to load: {state['message']}")
         except OSError:
             pass
         time.sleep(2)
-    stop(dev)
     raise AssertionError(f"make dev did not load {LOCATION} in {startup_timeout} s:\n"
                          f"{dev.log_tail()}")
 

@@ -1,9 +1,9 @@
 """dbt: the models (staging -> stg2 -> dwh) as assets, their tests as checks."""
 
 from dagster import Definitions, PartitionsDefinition
-from dagster_dbt import DbtCliResource
 
 from orchestration.defs.dbt.assets import dbt_model_assets
+from orchestration.defs.dbt.cli import PlatformDbtCliResource
 from orchestration.defs.dbt.project import dbt_executable, dbt_project
 from orchestration.settings import Settings  # noqa: F401 - the defs() signature
 
@@ -11,4 +11,5 @@ from orchestration.settings import Settings  # noqa: F401 - the defs() signature
 def defs(settings: Settings, partitions: PartitionsDefinition) -> Definitions:
     return Definitions(
         assets=dbt_model_assets(partitions),
-        resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable())})
+        resources={"dbt": PlatformDbtCliResource(project_dir=dbt_project,
+                                                 dbt_executable=dbt_executable())})

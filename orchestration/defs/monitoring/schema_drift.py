@@ -6,9 +6,8 @@ one. The landing assets attach the live columns of their raw table
 models theirs (dagster-dbt's `fetch_column_metadata`). The Sheets tabs'
 headers are checked against sources.md by defs/sheets/checks.py.
 
-Measured (docs/performance.md): the column metadata costs the dbt step
-~1-2 s for the 40 models; the hand-written baseline and the Soda schema checks
-it replaces needed a file edit for every deliberate change and raised the same
+Why this one (D55): the hand-written baseline and the Soda schema checks it
+replaces needed a file edit for every deliberate change and raised the same
 drift up to three times.
 """
 

@@ -4,22 +4,14 @@ with staged as (
     select * from {{ ref('stg_sheets__dc_mapping') }}
 ),
 
--- D7: among the valid rows of one DC the highest _row_number wins
-ranked as (
+validated as (
     select
         staged.*,
-        case when type_error is not null then '8' end as invalid_code,
-        max(case when type_error is null then _row_number end)
-            over (partition by distribution_center) as winning_row_number
+        case when type_error is not null then '8' end as invalid_code
     from staged
 ),
 
-coded as (
-    select
-        ranked.*,
-        coalesce(invalid_code, case when _row_number < winning_row_number then '5' end) as qa_code
-    from ranked
-)
+{{ pst_highest_row_wins('validated', ['distribution_center'], '5') }}
 
 select
     _row_number,

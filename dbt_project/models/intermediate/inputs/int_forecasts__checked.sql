@@ -6,24 +6,7 @@ with staged as (
     select * from {{ ref('stg_supplybuy__forecasts') }}
 ),
 
-dc_mapping as (
-    select * from {{ ref('int_dc_mapping__valid') }}
-),
-
-coded as (
-    select
-        staged.*,
-        dc_mapping.manufacturing_location,
-        case
-            when staged.item_id is null or staged.distribution_center is null
-              or staged.forecast_date is null then '8'
-            when staged.forecast_units is null or staged.forecast_units < 0 then '7'
-            when dc_mapping.distribution_center is null then '1'
-        end as qa_code
-    from staged
-    left join dc_mapping
-        on staged.distribution_center = dc_mapping.distribution_center
-)
+{{ pst_demand_input_coded('forecast_date', 'forecast_units') }}
 
 select
     _row_number,

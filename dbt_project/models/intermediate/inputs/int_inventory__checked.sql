@@ -6,24 +6,7 @@ with staged as (
     select * from {{ ref('stg_erp__inventory_snapshot') }}
 ),
 
-dc_mapping as (
-    select * from {{ ref('int_dc_mapping__valid') }}
-),
-
-coded as (
-    select
-        staged.*,
-        dc_mapping.manufacturing_location,
-        case
-            when staged.item_id is null or staged.distribution_center is null
-              or staged.snapshot_dt is null then '8'
-            when staged.on_hand_units is null or staged.on_hand_units < 0 then '7'
-            when dc_mapping.distribution_center is null then '1'
-        end as qa_code
-    from staged
-    left join dc_mapping
-        on staged.distribution_center = dc_mapping.distribution_center
-)
+{{ pst_demand_input_coded('snapshot_dt', 'on_hand_units') }}
 
 select
     record_source,

@@ -20,21 +20,8 @@ validated as (
     from staged
 ),
 
--- D6/D7: among valid active rows of one item the highest _row_number wins
-ranked as (
-    select
-        validated.*,
-        max(case when invalid_code is null and is_active then _row_number end)
-            over (partition by item_id, manufacturing_location) as winning_row_number
-    from validated
-),
-
-coded as (
-    select
-        ranked.*,
-        coalesce(invalid_code, case when is_active and _row_number < winning_row_number then '6' end) as qa_code
-    from ranked
-)
+-- D6: only the valid active rows of one item compete
+{{ pst_highest_row_wins('validated', ['item_id', 'manufacturing_location'], '6', competing='is_active') }}
 
 select
     _row_number,

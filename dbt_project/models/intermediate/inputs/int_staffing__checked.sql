@@ -14,21 +14,7 @@ validated as (
     from staged
 ),
 
--- D7: among the valid rows of one key the highest _row_number wins
-ranked as (
-    select
-        validated.*,
-        max(case when invalid_code is null then _row_number end)
-            over (partition by manufacturing_location, line_type, dt) as winning_row_number
-    from validated
-),
-
-coded as (
-    select
-        ranked.*,
-        coalesce(invalid_code, case when _row_number < winning_row_number then '5' end) as qa_code
-    from ranked
-)
+{{ pst_highest_row_wins('validated', ['manufacturing_location', 'line_type', 'dt'], '5') }}
 
 select
     _row_number,
