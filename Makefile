@@ -32,7 +32,7 @@ help:
 	@echo "make sample [SCALE=N]            regenerate the sample: .pst/sample (SCALE=1) or .pst/sample-scaleN"
 	@echo "make bench                       benchmarks: iteration at scales 1, 10, 100, naive loop, daily run by stage"
 	@echo "make dbt-manifest                dagster-dbt project prepare-and-package (what the image does)"
-	@echo "make clean                       stop the warehouse, remove the Dagster home, sample and dbt target"
+	@echo "make clean                       stop the warehouse, remove the Dagster home, sample and dbt artifacts"
 
 $(CURDIR)/.pst/tools/bin/uv:
 	@mkdir -p .pst
@@ -82,4 +82,4 @@ dbt-manifest: install
 	@$(UV) run --locked --no-sync dagster-dbt project prepare-and-package --file orchestration/defs/dbt/project.py
 
 clean: warehouse-stop
-	rm -rf .pst/dagster_home .pst/sample .pst/sample-scale* dbt_project/target
+	rm -rf .pst/dagster_home .pst/sample .pst/sample-scale* .pst/dbt_runs dbt_project/target
