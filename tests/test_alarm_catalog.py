@@ -13,8 +13,8 @@ CHANNEL_TEXT = {Route.ALERTS: "#production_schedule_etl_alerts", Route.MONITORIN
 
 
 def spec_alarms() -> dict[str, str]:
-    """alarm -> severity, read from the contract's catalog (qa.md), which the project
-    keeps verbatim in docs/contract/alarms.md: a plain clone has no ../shared."""
+    """alarm -> severity, read from the project's verbatim copy of the contract's
+    catalog (docs/contract/alarms.md): the test reads only the repository."""
     text = (ROOT / "docs/contract/alarms.md").read_text()
     return dict(re.findall(r"^\| `([a-z0-9-]+)` \| (P[1-4]) \|", text, re.M))
 

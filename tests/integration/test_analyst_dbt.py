@@ -74,7 +74,7 @@ def test_the_readme_analyst_flow_leaves_the_published_relations_untouched(sample
     assert published_checksums() == before
     assert dbt_project.manifest_path.read_bytes() == manifest_before
     with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
-        cur.execute(f"select count(*) from dev_{DEV_USER}_dwh.fact_production_schedule "  # noqa: S608
-                    "where run_date = %s", (RUN_DATE,))
+        cur.execute(sql.SQL("select count(*) from {} where run_date = %s").format(
+            sql.Identifier(f"dev_{DEV_USER}_dwh", "fact_production_schedule")), (RUN_DATE,))
         analysts_rows = cur.fetchone()[0]
     assert analysts_rows == len(published_schedule(RUN_DATE)) > 2000

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from psycopg2 import sql
 
 from orchestration.warehouse import connect
 from orchestration.warehouse.embedded import start_embedded, stop_embedded
@@ -48,10 +49,10 @@ def backfill_runs(dev):
 
 
 def _rows_of(target, run_date: date) -> list[tuple]:
-    columns = ", ".join(SCHEDULE_COLUMNS)
+    query = sql.SQL("select {} from dwh.fact_production_schedule where run_date = %s").format(
+        sql.SQL(", ").join(map(sql.Identifier, SCHEDULE_COLUMNS)))
     with connect(target) as conn, conn.cursor() as cur:
-        cur.execute(f"select {columns} from dwh.fact_production_schedule "  # noqa: S608 - constant
-                    "where run_date = %s", (run_date,))
+        cur.execute(query, (run_date,))
         return sorted(cur.fetchall(), key=repr)
 
 
