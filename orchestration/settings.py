@@ -63,6 +63,7 @@ class Settings:
     schedule_minute: int = 0
     step_retries: int = 3                      # a failed fetch step: 3 retries,
     retry_delay_seconds: float = 30.0          # first delay 30 s, doubling (jittered)
+    supplybuy_rate_limit_seconds: float = 300.0  # a Supplybuy pull waits on 429s at most this long
     dbt_target: str = "local"                  # what Dagster builds: local | redshift
     scheduling: Scheduling = field(default_factory=Scheduling)
     thresholds: Thresholds = field(default_factory=Thresholds)
@@ -108,6 +109,8 @@ class Settings:
             step_retries=number("PST_STEP_RETRIES", defaults.step_retries, int),
             retry_delay_seconds=number("PST_RETRY_DELAY_SECONDS", defaults.retry_delay_seconds,
                                        float),
+            supplybuy_rate_limit_seconds=number("PST_SUPPLYBUY_RATE_LIMIT_SECONDS",
+                                                defaults.supplybuy_rate_limit_seconds, float),
             dbt_target=get("PST_DBT_TARGET") or defaults.dbt_target,
             thresholds=thresholds,
         )

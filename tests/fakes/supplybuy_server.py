@@ -12,6 +12,9 @@ opaque page tokens; forecast_units goes out as a JSON number. Fault knobs:
   answered 429 (with Retry-After: `retry_after`) or 503, half each;
 * fail_dates: forecast dates always answered 503;
 * force(status, count, body=..., headers=...): the next `count` responses;
+* rate_limit(count=None, retry_after="0"): the next `count` requests (None: every
+  request, until stop_rate_limiting()) are answered 429 with that Retry-After
+  (after any forced answers, before auth);
 * slow(seconds, count): the next `count` responses are delayed (timeouts).
 
 Every request is recorded (method, path, query, lower-cased headers, status
@@ -124,6 +127,8 @@ class FakeSupplybuy(LocalHTTPServer):
         self._tokens: dict[str, tuple[str, int]] = {}  # page token -> (forecast_date, offset)
         self._forced: deque[_Response] = deque()
         self._slow: deque[float] = deque()
+        self._rate_limited: float = 0  # requests still to answer 429 (inf: until stopped)
+        self._rate_limit_retry_after: str | None = "0"
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
 
@@ -154,6 +159,17 @@ class FakeSupplybuy(LocalHTTPServer):
         response = _Response(status, data, tuple((headers or {}).items()))
         with self._lock:
             self._forced.extend([response] * count)
+
+    def rate_limit(self, count: int | None = None, retry_after: str | None = "0") -> None:
+        """Answer the next `count` requests (None: all of them, until stop_rate_limiting())
+        429 with `retry_after` as Retry-After (None: no header)."""
+        with self._lock:
+            self._rate_limited = float("inf") if count is None else count
+            self._rate_limit_retry_after = retry_after
+
+    def stop_rate_limiting(self) -> None:
+        with self._lock:
+            self._rate_limited = 0
 
     def slow(self, seconds: float, count: int = 1) -> None:
         """Delay the next `count` responses by `seconds` (the request is recorded first)."""
@@ -192,6 +208,11 @@ class FakeSupplybuy(LocalHTTPServer):
         """Called with the lock held."""
         if self._forced:
             return self._forced.popleft()
+        if self._rate_limited:
+            self._rate_limited -= 1
+            retry_after = self._rate_limit_retry_after
+            return _error(429, "rate limited",
+                          (("Retry-After", retry_after),) if retry_after is not None else ())
         if headers.get("authorization") != f"Bearer {self.token}":
             return _error(401, "invalid or missing bearer token")
         if path != FORECASTS_PATH:

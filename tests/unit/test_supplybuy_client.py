@@ -19,6 +19,7 @@ from orchestration.defs.supplybuy.client import (
     SupplybuyClient,
     SupplybuyError,
     SupplybuyPullIncomplete,
+    SupplybuyRateLimited,
     SupplybuyUnavailable,
     as_text,
 )
@@ -186,6 +187,169 @@ def test_5xx_is_retried_with_exponential_backoff():
         assert SupplybuyClient(server.base_url, TOKEN, backoff=backoff).fetch_date(D1) == expected[D1]
         assert [r.status for r in server.requests] == [500, 502, 200]
     assert sleeps == [backoff.delay(1), backoff.delay(2)] == [0.375, 0.75]
+
+
+# -- rate limiting: its own budget, bounded by time (issue 14, item 6) ---------------------
+
+
+def test_429_far_more_often_than_the_5xx_attempts_allow_still_gives_the_full_pull():
+    """429 does not spend the 5-attempt budget of 5xx: a request answered 429 twelve times
+    in a row (and another eight times later in the pull) still arrives."""
+    served, expected = make_records({D1: 6, D2: 0, D3: 5})
+    backoff, sleeps = recording_backoff(base_delay=0.01)  # max_attempts=5, as in production
+    with FakeSupplybuy(served, token=TOKEN) as server:
+        server.rate_limit(12, retry_after="0")
+        client = SupplybuyClient(server.base_url, TOKEN, page_size=4, backoff=backoff)
+        done = []
+
+        def rate_limit_again(day, *_):
+            done.append(day)
+            if day == D1:
+                server.rate_limit(8, retry_after="2")
+
+        result = client.pull([D1, D2, D3], on_date_done=rate_limit_again)
+        statuses = [r.status for r in server.requests]
+
+    assert result == expected
+    assert statuses.count(429) == 20 and statuses.count(200) == 5  # 2 + 1 + 2 pages
+    assert statuses[:13] == [429] * 12 + [200]
+    # Retry-After is honoured (0: the backoff's small first delay, 2: two seconds), once per 429
+    assert sleeps == [backoff.delay(1)] * 12 + [2.0] * 8
+
+
+def test_a_server_that_rate_limits_forever_is_given_up_on_when_the_budget_is_spent():
+    served, _ = make_records({D1: 3})
+    backoff, sleeps = recording_backoff(base_delay=0.01)
+    with FakeSupplybuy(served, token=TOKEN) as server:
+        server.rate_limit(retry_after="1")  # every request, until told otherwise
+        client = SupplybuyClient(server.base_url, TOKEN, backoff=backoff, rate_limit_budget=10.0)
+        with pytest.raises(SupplybuyUnavailable) as error:
+            client.fetch_date(D1)
+        statuses = [r.status for r in server.requests]
+    # 10 waits of Retry-After: 1 s spend the 10 s budget; the 11th answer 429 gives up
+    assert statuses == [429] * 11
+    assert sleeps == [1.0] * 10
+    message = str(error.value)
+    assert "Supplybuy 2026-11-24 page 0" in message  # the request
+    assert "429" in message and "rate limit" in message and "10 s" in message
+    assert "PST_SUPPLYBUY_RATE_LIMIT_SECONDS" in message
+    assert TOKEN not in message
+    assert isinstance(error.value, SupplybuyRateLimited)
+    from orchestration.defs.supplybuy.assets import supplybuy_failure
+
+    failure = supplybuy_failure(error.value)  # the pull's alarm; the step retry may still help
+    assert (failure.metadata["alarm"].value, failure.allow_retries) == ("supplybuy-unavailable",
+                                                                        True)
+
+
+def test_the_rate_limit_budget_is_a_setting_the_resource_passes_on(monkeypatch):
+    from orchestration.defs.supplybuy.resource import SupplybuySource
+    from orchestration.landing.credentials import SourceCredentials
+    from orchestration.settings import Settings
+
+    assert Settings().supplybuy_rate_limit_seconds == 300.0
+    assert SupplybuyClient("http://127.0.0.1:9", TOKEN).rate_limit_budget == 300.0
+    settings = Settings.from_env({"PST_SUPPLYBUY_RATE_LIMIT_SECONDS": "45"})
+    assert settings.supplybuy_rate_limit_seconds == 45.0
+    with pytest.raises(ValueError, match="PST_SUPPLYBUY_RATE_LIMIT_SECONDS"):
+        Settings.from_env({"PST_SUPPLYBUY_RATE_LIMIT_SECONDS": "soon"})
+    monkeypatch.setenv("SUPPLYBUY_API_TOKEN", TOKEN)
+    monkeypatch.delenv("PST_SECRETS_ARN", raising=False)
+    from dagster_aws.secretsmanager import SecretsManagerResource
+
+    source = SupplybuySource(credentials=SourceCredentials(secrets_manager=SecretsManagerResource()),
+                             base_url="http://127.0.0.1:9",
+                             rate_limit_budget_seconds=settings.supplybuy_rate_limit_seconds)
+    assert source.client().rate_limit_budget == 45.0
+    with pytest.raises(ValueError, match="rate-limit budget"):
+        SupplybuyClient("http://127.0.0.1:9", TOKEN, rate_limit_budget=-1)
+
+
+def test_each_wait_is_capped_and_the_last_one_by_what_is_left_of_the_budget():
+    served, expected = make_records({D1: 3})
+    backoff, sleeps = recording_backoff(base_delay=0.01)
+    with FakeSupplybuy(served, token=TOKEN) as server:
+        server.rate_limit(5, retry_after="3600")  # a hostile Retry-After
+        client = SupplybuyClient(server.base_url, TOKEN, backoff=backoff,
+                                 rate_limit_budget=100.0, rate_limit_max_wait=30.0)
+        with pytest.raises(SupplybuyUnavailable, match="rate limit"):
+            client.fetch_date(D1)
+        assert [r.status for r in server.requests] == [429] * 5
+    assert sleeps == [30.0, 30.0, 30.0, 10.0]
+
+    sleeps.clear()
+    with FakeSupplybuy(served, token=TOKEN) as server:
+        server.rate_limit(2, retry_after="3600")
+        client = SupplybuyClient(server.base_url, TOKEN, backoff=backoff,
+                                 rate_limit_budget=100.0, rate_limit_max_wait=30.0)
+        assert client.fetch_date(D1) == expected[D1]
+    assert sleeps == [30.0, 30.0]
+
+
+def test_the_rate_limit_budget_is_one_for_the_whole_pull_and_every_date_is_still_tried():
+    """A pull waits at most the budget in total on 429s (not once per request: 37 dates x
+    5 minutes would be three hours); once it is spent, a 429 fails its date at once and the
+    other dates are still attempted (D35: the failure names every failed date)."""
+    served, expected = make_records({D1: 3, D2: 3, D3: 3})
+    backoff, sleeps = recording_backoff(base_delay=0.01)
+    with FakeSupplybuy(served, token=TOKEN) as server:
+        server.rate_limit(6, retry_after="2")  # D1: 5 waits of 2 s spend the 10 s budget
+        client = SupplybuyClient(server.base_url, TOKEN, backoff=backoff, rate_limit_budget=10.0)
+        # once D2 arrived, D3's first answer is a 429 too
+        with pytest.raises(SupplybuyPullIncomplete) as error:
+            client.pull([D1, D2, D3], on_date_done=lambda *_: server.rate_limit(1))
+        by_date = {d: [r.status for r in server.requests_for(d)] for d in (D1, D2, D3)}
+    assert by_date == {D1: [429] * 6, D2: [200], D3: [429]}
+    assert sleeps == [2.0] * 5
+    incomplete = error.value
+    assert (incomplete.failed_dates, incomplete.fetched_dates) == ([D1, D3], [D2])
+    for day in (D1, D3):
+        assert f"Supplybuy {day.isoformat()} page 0" in incomplete.errors[day]
+        assert "rate limit" in incomplete.errors[day]
+
+
+def test_5xx_keeps_its_five_attempts_however_many_429s_come_between():
+    served, _ = make_records({D1: 3})
+    backoff, sleeps = recording_backoff(base_delay=0.01)
+    with FakeSupplybuy(served, token=TOKEN) as server:
+        for _ in range(5):
+            server.force(429, headers={"Retry-After": "0"})
+            server.force(503)
+        with pytest.raises(SupplybuyUnavailable) as error:
+            SupplybuyClient(server.base_url, TOKEN, backoff=backoff).fetch_date(D1)
+        statuses = [r.status for r in server.requests]
+    assert statuses == [429, 503] * 5
+    message = str(error.value)
+    assert "5 attempt" in message and "HTTP 503" in message
+    assert len(sleeps) == 9  # no wait after the last attempt
+
+
+def test_a_rejected_token_after_rate_limiting_still_fails_at_once():
+    served, _ = make_records({D1: 3, D2: 3})
+    backoff, sleeps = recording_backoff(base_delay=0.01)
+    with FakeSupplybuy(served, token=TOKEN) as server:
+        for _ in range(7):
+            server.force(429, headers={"Retry-After": "0"})
+        server.force(403)
+        with pytest.raises(SupplybuyAuthError):
+            SupplybuyClient(server.base_url, TOKEN, backoff=backoff).pull([D1, D2])
+        assert [r.status for r in server.requests] == [429] * 7 + [403]
+    assert len(sleeps) == 7
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_a_pull_of_74_requests_at_40_percent_faults_arrives_whole(seed):
+    """The issue's numbers: 37 dates x 2 pages, 40% of answers 429 or 503 (half each).
+    With 429 on the 5xx budget a request gave up with (0.4)^5 = 1% odds, the pull with
+    about even odds; on its own budget a request gives up only after five 503s."""
+    dates = [D1 + timedelta(days=i) for i in range(37)]
+    served, expected = make_records({d: 6 for d in dates})
+    backoff, sleeps = recording_backoff(base_delay=0.01)
+    with FakeSupplybuy(served, token=TOKEN, fault_rate=0.4, seed=seed) as server:
+        result = SupplybuyClient(server.base_url, TOKEN, page_size=4, backoff=backoff).pull(dates)
+        statuses = [r.status for r in server.requests]
+    assert result == expected
+    assert statuses.count(200) == 74 and 429 in statuses and 503 in statuses
 
 
 @pytest.mark.parametrize("status", [401, 403])

@@ -6,6 +6,14 @@ One paged request sequence per forecast_date. Retries follow the spec: 401/403
 fail at once, 429 waits Retry-After, 5xx / connection errors / timeouts back
 off exponentially, at most `backoff.max_attempts` attempts per request.
 
+Rate limiting has its own budget, bounded by time rather than by attempts: a 429
+waits its Retry-After (at least the backoff's first delay, at most
+`rate_limit_max_wait`) and does not spend one of the 5xx attempts; a pull may
+wait `rate_limit_budget` seconds in total on 429s (PST_SUPPLYBUY_RATE_LIMIT_SECONDS).
+Once that is spent, a 429 fails its request at once (SupplybuyRateLimited) and the
+pull goes on with the other dates, so a throttled pull ends within the budget and
+its failure still names every date that did not arrive (D35).
+
 Values land as text exactly as sent: JSON numbers are parsed as Decimal and
 rendered without exponent, so 125.5 -> "125.5", 55.0 -> "55.0" and 1e-5 ->
 "0.00001" (floats would lose digits and trailing zeros, and repr gives "1e-05").
@@ -19,6 +27,7 @@ from __future__ import annotations
 import decimal
 import json
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
@@ -52,6 +61,27 @@ class SupplybuyAuthError(SupplybuyError):
 
 class SupplybuyUnavailable(SupplybuyError):
     """429/5xx/connection errors/timeouts persisted through every attempt."""
+
+
+class SupplybuyRateLimited(SupplybuyUnavailable):
+    """429 still, and the pull's rate-limit wait budget is spent."""
+
+
+RATE_LIMIT_SETTING = "PST_SUPPLYBUY_RATE_LIMIT_SECONDS"
+
+
+class RateLimitBudget:
+    """Seconds a pull may still wait on 429 answers (one budget for all its requests)."""
+
+    def __init__(self, seconds: float):
+        if not seconds >= 0 or math.isinf(seconds):
+            raise ValueError(f"the rate-limit budget must be a finite number >= 0, got {seconds!r}")
+        self.seconds = float(seconds)
+        self.waited = 0.0
+
+    @property
+    def left(self) -> float:
+        return max(0.0, self.seconds - self.waited)
 
 
 class SupplybuyPullIncomplete(SupplybuyError):
@@ -102,7 +132,8 @@ def _excerpt(text: str, limit: int = 200) -> str:
 class SupplybuyClient:
     def __init__(self, base_url: str, token: str, *, page_size: int = 500,
                  timeout: TimeoutSpec = (5.0, 30.0), backoff: Backoff | None = None,
-                 session: requests.Session | None = None):
+                 session: requests.Session | None = None, rate_limit_budget: float = 300.0,
+                 rate_limit_max_wait: float = 60.0):
         if not base_url:
             raise ValueError("Supplybuy base URL is empty (SUPPLYBUY_BASE_URL)")
         if not token:
@@ -113,6 +144,11 @@ class SupplybuyClient:
         self.page_size = page_size
         self.timeout = timeout
         self.backoff = backoff or Backoff()
+        RateLimitBudget(rate_limit_budget)  # validated now, not at the first 429
+        self.rate_limit_budget = float(rate_limit_budget)
+        if not rate_limit_max_wait > 0:
+            raise ValueError(f"rate_limit_max_wait must be positive, got {rate_limit_max_wait!r}")
+        self.rate_limit_max_wait = float(rate_limit_max_wait)
         self._session = session or requests.Session()
         self._session.headers["Authorization"] = f"Bearer {token}"
         self._session.headers.setdefault("Accept", "application/json")
@@ -122,18 +158,22 @@ class SupplybuyClient:
 
     # -- one forecast date -------------------------------------------------
 
-    def fetch_date(self, forecast_date: date, on_page: OnPage | None = None) -> list[ForecastRecord]:
+    def fetch_date(self, forecast_date: date, on_page: OnPage | None = None,
+                   rate_limit: RateLimitBudget | None = None) -> list[ForecastRecord]:
         """Every record of `forecast_date`, following next_page_token until null.
 
         on_page(forecast_date, page_index, raw_bytes) is called for each page
         accepted (valid contract), in order, before the next page is requested.
+        `rate_limit` is the pull's budget for waiting on 429s (default: a fresh
+        one of `rate_limit_budget` seconds for this date alone).
         """
+        rate_limit = rate_limit or RateLimitBudget(self.rate_limit_budget)
         records: list[ForecastRecord] = []
         seen_tokens: set[str] = set()
         token: str | None = None
         page_index = 0
         while True:
-            raw, body = self._get_page(forecast_date, page_index, token)
+            raw, body = self._get_page(forecast_date, page_index, token, rate_limit)
             records.extend(self._records(forecast_date, page_index, body))
             if on_page is not None:
                 on_page(forecast_date, page_index, raw)
@@ -150,18 +190,23 @@ class SupplybuyClient:
             seen_tokens.add(token)
             page_index += 1
 
-    def _get_page(self, forecast_date: date, page_index: int,
-                  page_token: str | None) -> tuple[bytes, dict[str, Any]]:
-        """(raw bytes, parsed body) of one page, with the retry policy of the spec."""
+    def _get_page(self, forecast_date: date, page_index: int, page_token: str | None,
+                  rate_limit: RateLimitBudget) -> tuple[bytes, dict[str, Any]]:
+        """(raw bytes, parsed body) of one page, with the retry policy of the spec.
+
+        Two budgets: 5xx / connection errors / timeouts get `backoff.max_attempts`
+        attempts; 429s wait on `rate_limit` (time) and spend no attempt.
+        """
         where = f"Supplybuy {forecast_date.isoformat()} page {page_index}"
         params = {"forecast_date": forecast_date.isoformat(), "page_size": str(self.page_size)}
         if page_token is not None:
             params["page_token"] = page_token
         url = self.base_url + FORECASTS_PATH
         attempts = self.backoff.max_attempts
+        failed = 0  # attempts spent on 5xx / transport errors
+        limited = 0  # 429s answered to this request
         last = "no attempt made"
-        for attempt in range(1, attempts + 1):
-            at_least: float | None = None
+        while True:
             try:
                 response = self._session.get(url, params=params, timeout=self.timeout)
             except _TRANSIENT as exc:
@@ -177,16 +222,41 @@ class SupplybuyClient:
                         f"{where}: HTTP {status}, the Supplybuy API rejected the token; "
                         f"check {TOKEN_ENV} (or the secret's supplybuy_api_token)")
                 if status == 429:
-                    last = "HTTP 429 (rate limited)"
-                    at_least = retry_after_seconds(response.headers.get("Retry-After"), default=1.0)
-                elif status >= 500:
+                    limited += 1
+                    self._wait_rate_limited(where, response, limited, rate_limit)
+                    continue
+                if status >= 500:
                     last = f"HTTP {status}"
                 else:
                     raise SupplybuyError(f"{where}: HTTP {status}: {_excerpt(response.text)}")
-            if attempt < attempts:
-                log.warning("%s: attempt %d/%d failed (%s), retrying", where, attempt, attempts, last)
-                self.backoff.wait(attempt, at_least=at_least)
-        raise SupplybuyUnavailable(f"{where}: gave up after {attempts} attempt(s), last error: {last}")
+            failed += 1
+            if failed >= attempts:
+                raise SupplybuyUnavailable(
+                    f"{where}: gave up after {attempts} attempt(s), last error: {last}")
+            log.warning("%s: attempt %d/%d failed (%s), retrying", where, failed, attempts, last)
+            self.backoff.wait(failed)
+
+    def _wait_rate_limited(self, where: str, response: requests.Response, limited: int,
+                           rate_limit: RateLimitBudget) -> None:
+        """Sleep before retrying a 429, on the pull's budget; SupplybuyRateLimited once
+        it is spent. The wait is Retry-After (default 1 s), at least the backoff's first
+        delay (Retry-After: 0 must not become a busy loop), at most rate_limit_max_wait."""
+        left = rate_limit.left
+        if left <= 0:
+            raise SupplybuyRateLimited(
+                f"{where}: still rate limited (HTTP 429) after {limited} answer(s) 429 to this "
+                f"request; the pull has waited {rate_limit.waited:g} s on rate limits, its whole "
+                f"rate-limit budget ({rate_limit.seconds:g} s, {RATE_LIMIT_SETTING})")
+        asked = retry_after_seconds(response.headers.get("Retry-After"), default=1.0)
+        seconds = min(max(asked, self.backoff.delay(1)), self.rate_limit_max_wait, left)
+        # One line for the first 429 of a request and every tenth: a throttled pull must
+        # not bury the log (the budget bounds the count anyway).
+        level = logging.WARNING if limited == 1 or limited % 10 == 0 else logging.DEBUG
+        log.log(level, "%s: rate limited (HTTP 429, %d time(s)), waiting %.3g s "
+                "(%.0f s of the %g s rate-limit budget left)", where, limited, seconds,
+                left - seconds, rate_limit.seconds)
+        self.backoff.sleep(seconds)
+        rate_limit.waited += seconds
 
     @staticmethod
     def _parse(where: str, response: requests.Response) -> dict[str, Any]:
@@ -221,15 +291,18 @@ class SupplybuyClient:
 
         A failing date does not stop the others (their outcome is reported too);
         an auth failure does, since every other date would fail the same way.
+        All dates share one rate-limit budget (`rate_limit_budget` seconds of
+        waiting on 429s): once it is spent, every further 429 fails its date.
         on_date_done(date, n_records, dates_done, dates_total) follows each
         fetched date; dates_done counts failed dates too, so it is a position.
         """
         ordered = list(dict.fromkeys(dates))  # duplicates would be fetched twice for one key
         result: dict[date, list[ForecastRecord]] = {}
         errors: dict[date, str] = {}
+        rate_limit = RateLimitBudget(self.rate_limit_budget)
         for done, day in enumerate(ordered, start=1):
             try:
-                records = self.fetch_date(day, on_page=on_page)
+                records = self.fetch_date(day, on_page=on_page, rate_limit=rate_limit)
             except SupplybuyAuthError:
                 raise
             except SupplybuyError as exc:
@@ -244,5 +317,6 @@ class SupplybuyClient:
         return result
 
 
-__all__ = ["ForecastRecord", "SupplybuyAuthError", "SupplybuyClient", "SupplybuyError",
-           "SupplybuyPullIncomplete", "SupplybuyUnavailable", "as_text"]
+__all__ = ["ForecastRecord", "RateLimitBudget", "SupplybuyAuthError", "SupplybuyClient",
+           "SupplybuyError", "SupplybuyPullIncomplete", "SupplybuyRateLimited",
+           "SupplybuyUnavailable", "as_text"]

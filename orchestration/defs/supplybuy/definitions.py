@@ -16,4 +16,6 @@ def defs(settings: Settings, partitions: PartitionsDefinition) -> Definitions:
     return Definitions(
         assets=[supplybuy_forecasts_asset(partitions, fetch_retry_policy(settings))],
         asset_checks=supplybuy_checks(partitions, settings),
-        resources={"supplybuy": SupplybuySource(credentials=credentials)})
+        resources={"supplybuy": SupplybuySource(
+            credentials=credentials,
+            rate_limit_budget_seconds=settings.supplybuy_rate_limit_seconds)})
