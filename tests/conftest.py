@@ -29,7 +29,8 @@ def pytest_configure(config):
     # step retries keep their number (3) but not production's 30 s first delay
     os.environ["PST_RETRY_DELAY_SECONDS"] = "0.2"
     for name in ("SLACK_BOT_TOKEN", "SLACK_API_URL", "PST_SMTP_HOST", "GOOGLE_SHEETS_SPREADSHEET_ID",
-                 "SUPPLYBUY_BASE_URL", "PST_RAW_BUCKET", "PST_SECRETS_ARN"):
+                 "SUPPLYBUY_BASE_URL", "PST_RAW_BUCKET", "PST_SECRETS_ARN",
+                 "PAGERDUTY_ROUTING_KEY", "PAGERDUTY_EVENTS_URL"):  # never page from a test
         os.environ.pop(name, None)
 
 

@@ -7,8 +7,14 @@ Rules:
   it was resolved and recurs (a new alert);
 * P1/P2 go to the alerts channel, P3 to the monitoring channel, P4 wait for the
   digest;
+* P1 also pages through PagerDuty (when a pager is configured): one `trigger`
+  event per alert, dedup_key = the fingerprint, and one `resolve` event when the
+  condition is resolved; P2 is also sent by email (when a mailer is configured);
 * a delivery failure never raises: the alert stays pending (with the error and
-  the attempt count) and the next delivery pass retries it.
+  the attempt count) and the next delivery pass retries it. PagerDuty events and
+  emails are queued in ops.alert_delivery with the same guarantee, each channel
+  on its own: an outage of one delays only that channel, and an event is marked
+  delivered once, so a channel that comes back gets it once.
 """
 
 from __future__ import annotations
@@ -17,14 +23,32 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Any, Callable, Protocol
 
 from orchestration.alarms import Route, Severity
+from orchestration.defs.monitoring.mail import render_alert_email
 from orchestration.defs.monitoring.model import Alert, Finding, route_finding
 from orchestration.defs.monitoring.notify import DeliveryError, Notifier, render_slack_message
-from orchestration.defs.monitoring.store import AlertLog, LoggedAlert
+from orchestration.defs.monitoring.pagerduty import resolve_event, trigger_event
+from orchestration.defs.monitoring.store import AlertLog, LoggedAlert, QueuedDelivery
 
 log = logging.getLogger(__name__)
+
+PAGERDUTY, EMAIL = "pagerduty", "email"          # ops.alert_delivery.channel
+TRIGGER, RESOLVE, SEND = "trigger", "resolve", "send"  # ops.alert_delivery.action
+PENDING, DELIVERED, CANCELLED = "pending", "delivered", "cancelled"
+
+
+class Pager(Protocol):
+    """What P1 alerts page through (pagerduty.PagerDutyPager)."""
+
+    def send(self, event: dict[str, Any]) -> str: ...
+
+
+class Mailer(Protocol):
+    """What P2 alerts are emailed through (mail.SmtpDigestSender)."""
+
+    def send(self, subject: str, body: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -43,9 +67,12 @@ def _utcnow() -> datetime:
 class AlertRouter:
     def __init__(self, alert_log: AlertLog, notifier: Notifier, *, channels: dict[Route, str],
                  runbook_base_url: str, dagster_base_url: str | None,
-                 clock: Callable[[], datetime] = _utcnow):
+                 clock: Callable[[], datetime] = _utcnow, pager: Pager | None = None,
+                 mailer: Mailer | None = None):
         self.alert_log = alert_log
         self.notifier = notifier
+        self.pager = pager    # None: P1 does not page
+        self.mailer = mailer  # None: P2 is not emailed
         self.channels = channels
         self.runbook_base_url = runbook_base_url
         self.dagster_base_url = dagster_base_url
@@ -65,25 +92,63 @@ class AlertRouter:
                   "dagster_url": alert.dagster_url}
         if existing is None:
             self.alert_log.insert({**common, **self._new_row(alert, now)})
-            return self.alert_log.open_alert(finding.fingerprint)
+            return self._queue_channels(self.alert_log.open_alert(finding.fingerprint), now)
         if alert.severity.rank > existing.severity.rank:
             # escalation: the same condition got worse, send it again
             self.alert_log.update(existing.alert_id, {
                 **common, "alarm": finding.alarm, "severity": alert.severity.value,
                 "route": alert.route.value, "runbook_url": alert.runbook_url,
                 "channel": alert.channel, "pending": True})
-            return self.alert_log.open_alert(finding.fingerprint)
+            return self._queue_channels(self.alert_log.open_alert(finding.fingerprint), now)
         self.alert_log.update(existing.alert_id, common)
         return None
 
     def resolve(self, finding_like: Finding) -> int:
-        """Close the open alert of this condition, if any (it may then recur)."""
+        """Close the open alert of this condition, if any (it may then recur); a page
+        of it is resolved in PagerDuty too."""
         existing = self.alert_log.open_alert(finding_like.fingerprint)
         if existing is None:
             return 0
-        self.alert_log.update(existing.alert_id, {"status": "resolved",
-                                                  "resolved_at": self.clock()})
+        now = self.clock()
+        self.alert_log.update(existing.alert_id, {"status": "resolved", "resolved_at": now})
+        self._resolve_page(existing, now)
         return 1
+
+    # -- the channels beyond Slack: PagerDuty (P1) and email (P2) ------------------------
+
+    def _queue_channels(self, logged: LoggedAlert, now: datetime) -> LoggedAlert:
+        """Queue the page of a P1 and the email of a P2, once per alert (an escalation
+        P2 -> P1 adds the page; the P2's email was already queued)."""
+        if logged.severity == Severity.P1 and self.pager is not None:
+            self._queue_once(logged, PAGERDUTY, TRIGGER, now)
+        if logged.severity == Severity.P2 and self.mailer is not None:
+            self._queue_once(logged, EMAIL, SEND, now)
+        return logged
+
+    def _queue_once(self, logged: LoggedAlert, channel: str, action: str, now: datetime) -> None:
+        if any(d.action == action for d in self.alert_log.deliveries(logged.alert_id, channel)):
+            return
+        self.alert_log.queue_delivery(
+            delivery_id=f"{logged.alert_id}:{channel}:{action}", alert_id=logged.alert_id,
+            fingerprint=logged.fingerprint, channel=channel, action=action, queued_at=now)
+
+    def _resolve_page(self, logged: LoggedAlert, now: datetime) -> None:
+        """The condition cleared: resolve its PagerDuty incident.
+
+        A trigger never tried is cancelled and nothing is sent (nobody was paged, and
+        paging now for a condition already gone would wake someone for nothing). A
+        trigger tried but not confirmed (an outage, a timeout) may have reached
+        PagerDuty: it is cancelled and a resolve is queued, which PagerDuty ignores if
+        it never opened the incident. A delivered trigger gets its resolve."""
+        events = {d.action: d for d in self.alert_log.deliveries(logged.alert_id, PAGERDUTY)}
+        trigger = events.get(TRIGGER)
+        if trigger is None or RESOLVE in events or trigger.status == CANCELLED:
+            return
+        if trigger.status == PENDING:
+            self.alert_log.update_delivery(trigger.delivery_id, {"status": CANCELLED})
+            if trigger.attempts == 0:
+                return
+        self._queue_once(logged, PAGERDUTY, RESOLVE, now)
 
     def _new_row(self, alert: Alert, now: datetime) -> dict:
         f = alert.finding
@@ -98,11 +163,60 @@ class AlertRouter:
     # -- delivery ------------------------------------------------------------------------
 
     def deliver_pending(self) -> list[Delivery]:
-        """Send every pending P1-P3 alert; failures stay pending for the next pass."""
+        """Send every pending P1-P3 alert, then the pending PagerDuty events and alert
+        emails; failures stay pending for the next pass."""
         deliveries = []
         for logged in self.alert_log.pending((Route.ALERTS.value, Route.MONITORING.value)):
             deliveries.append(self._deliver(logged))
+        if self.pager is not None:
+            deliveries += self._deliver_queued(PAGERDUTY, self._send_page, in_order=True)
+        if self.mailer is not None:
+            deliveries += self._deliver_queued(EMAIL, self._send_email, in_order=False)
         return deliveries
+
+    def _deliver_queued(self, channel: str,
+                        send: Callable[[QueuedDelivery, LoggedAlert], str],
+                        in_order: bool) -> list[Delivery]:
+        """Each pending event of the channel, oldest first. `in_order`: after a failure,
+        the later events of the same condition wait too (a resolve must not overtake its
+        trigger, nor a recurrence's trigger the previous resolve)."""
+        deliveries = []
+        held: set[str] = set()
+        for queued in self.alert_log.pending_deliveries(channel):
+            label = channel if queued.action in (TRIGGER, SEND) else f"{channel} {queued.action}"
+            if queued.fingerprint in held:
+                continue
+            logged = self.alert_log.alert(queued.alert_id)
+            if logged is None:  # the alert row is gone (cleaned up by hand): nothing to say
+                self.alert_log.update_delivery(queued.delivery_id, {
+                    "status": CANCELLED, "last_error": "alert not in ops.alert_log"})
+                continue
+            attempts = queued.attempts + 1
+            try:
+                via = send(queued, logged)
+            except DeliveryError as error:
+                if in_order:
+                    held.add(queued.fingerprint)
+                log.warning("alert %s to %s not delivered (attempt %d), kept pending: %s",
+                            logged.alarm, label, attempts, error)
+                self.alert_log.update_delivery(queued.delivery_id, {
+                    "attempts": attempts, "last_error": str(error)[:2000]})
+                deliveries.append(Delivery(logged.alert_id, logged.alarm, label, False,
+                                           str(error)))
+                continue
+            self.alert_log.update_delivery(queued.delivery_id, {
+                "status": DELIVERED, "attempts": attempts, "delivered_at": self.clock(),
+                "delivered_via": via, "last_error": None})
+            deliveries.append(Delivery(logged.alert_id, logged.alarm, label, True, via))
+        return deliveries
+
+    def _send_page(self, queued: QueuedDelivery, logged: LoggedAlert) -> str:
+        if queued.action == RESOLVE:
+            return self.pager.send(resolve_event(queued.fingerprint))
+        return self.pager.send(trigger_event(self._as_alert(logged), queued.fingerprint))
+
+    def _send_email(self, queued: QueuedDelivery, logged: LoggedAlert) -> str:
+        return self.mailer.send(*render_alert_email(self._as_alert(logged)))
 
     def _deliver(self, logged: LoggedAlert) -> Delivery:
         text, blocks = render_slack_message(self._as_alert(logged))

@@ -13,7 +13,9 @@ from dagster import ConfigurableResource, DagsterInstance, DagsterRun
 
 from orchestration.defs.monitoring import store
 from orchestration.alarms import Route
+from orchestration.defs.monitoring.mail import alert_mailer_from_env
 from orchestration.defs.monitoring.notify import ConsoleNotifier, SlackNotifier, slack_client
+from orchestration.defs.monitoring.pagerduty import pager_from_env
 from orchestration.defs.monitoring.router import AlertRouter, Delivery
 from orchestration.defs.monitoring.runs import RunReport, report_for_run
 from orchestration.settings import Thresholds
@@ -26,7 +28,8 @@ class AlertingResource(ConfigurableResource):
     """Where alerts go. Empty fields fall back to the environment:
     SLACK_BOT_TOKEN / SLACK_API_URL (unset token: console + alert log only),
     PST_SLACK_ALERTS_CHANNEL, PST_SLACK_MONITORING_CHANNEL, PST_DAGSTER_URL,
-    PST_RUNBOOK_BASE_URL."""
+    PST_RUNBOOK_BASE_URL; P1 pages with PAGERDUTY_ROUTING_KEY (PAGERDUTY_EVENTS_URL),
+    P2 is emailed with PST_SMTP_HOST (PST_ALERT_EMAIL_TO, else PST_DIGEST_TO)."""
 
     alerts_channel: str = ""
     monitoring_channel: str = ""
@@ -43,7 +46,8 @@ class AlertingResource(ConfigurableResource):
         }
         return AlertRouter(store.AlertLog(conn), notifier, channels=channels,
                            runbook_base_url=runbook_base_url(),
-                           dagster_base_url=_env("PST_DAGSTER_URL", "http://127.0.0.1:3000"))
+                           dagster_base_url=_env("PST_DAGSTER_URL", "http://127.0.0.1:3000"),
+                           pager=pager_from_env(), mailer=alert_mailer_from_env())
 
 
 def _env(name: str, default: str | None = None) -> str | None:

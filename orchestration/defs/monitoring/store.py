@@ -1,5 +1,7 @@
 """The alert log in the warehouse (`ops.alert_log`): one row per alert, an open
-condition until it is resolved, with what was sent where. It lives next to the
+condition until it is resolved, with what was sent where (its Slack message or
+console line; `ops.alert_delivery` holds the other channels: one row per
+PagerDuty event and per alert email, pending until delivered). It lives next to the
 data so that it survives restarts of Dagster and serves the sensors and the
 in-process `make run` alike. Everything else monitoring needs is kept where it
 already lives: run durations and statuses in Dagster's run records, the
@@ -32,6 +34,15 @@ _TABLES = {
         ("pending", "boolean"), ("sent_severity", "varchar(2)"), ("delivered_at", "timestamptz"),
         ("delivered_via", TEXT), ("delivery_attempts", "integer"),
         ("last_delivery_error", TEXT),
+    ],
+    # One row per event of a channel beyond Slack: a PagerDuty trigger or resolve, a P2
+    # email. status pending -> delivered (once) or cancelled; seq keeps their order.
+    "alert_delivery": [
+        ("delivery_id", "varchar(128)"), ("alert_id", "varchar(64)"),
+        ("fingerprint", "varchar(32)"), ("channel", "varchar(16)"), ("action", "varchar(16)"),
+        ("status", "varchar(16)"), ("seq", "bigint"), ("queued_at", "timestamptz"),
+        ("attempts", "integer"), ("delivered_at", "timestamptz"), ("delivered_via", TEXT),
+        ("last_error", TEXT),
     ],
 }
 
@@ -91,6 +102,39 @@ def _logged(row) -> LoggedAlert:
         last_delivery_error=record["last_delivery_error"])
 
 
+@dataclass
+class QueuedDelivery:
+    """A row of ops.alert_delivery."""
+
+    delivery_id: str
+    alert_id: str
+    fingerprint: str
+    channel: str
+    action: str
+    status: str
+    seq: int
+    queued_at: datetime
+    attempts: int
+    delivered_at: datetime | None
+    delivered_via: str | None
+    last_error: str | None
+
+
+_DELIVERY_COLUMNS = [c for c, _ in _TABLES["alert_delivery"]]
+
+
+def _select_deliveries(where: sql.Composable) -> sql.Composed:
+    return sql.SQL("select {} from {} where {}").format(
+        sql.SQL(", ").join(map(sql.Identifier, _DELIVERY_COLUMNS)), _table("alert_delivery"),
+        where)
+
+
+def _queued(row) -> QueuedDelivery:
+    record = dict(zip(_DELIVERY_COLUMNS, row))
+    record["attempts"] = record["attempts"] or 0
+    return QueuedDelivery(**record)
+
+
 def _select_alerts(where: sql.Composable) -> sql.Composed:
     return sql.SQL("select {} from {} where {}").format(
         sql.SQL(", ").join(map(sql.Identifier, _ALERT_COLUMNS)), _table("alert_log"), where)
@@ -136,3 +180,45 @@ class AlertLog:
             cur.execute(_select_alerts(sql.SQL("first_raised_at >= %s order by first_raised_at")),
                         (since,))
             return [_logged(r) for r in cur.fetchall()]
+
+    def alert(self, alert_id: str) -> LoggedAlert | None:
+        with self.conn.cursor() as cur:
+            cur.execute(_select_alerts(sql.SQL("alert_id = %s")), (alert_id,))
+            row = cur.fetchone()
+        return _logged(row) if row else None
+
+    # -- ops.alert_delivery: PagerDuty events and alert emails ----------------------------
+
+    def queue_delivery(self, *, delivery_id: str, alert_id: str, fingerprint: str, channel: str,
+                       action: str, queued_at: datetime) -> None:
+        """A pending event, after every event queued before it (seq)."""
+        values = {"delivery_id": delivery_id, "alert_id": alert_id, "fingerprint": fingerprint,
+                  "channel": channel, "action": action, "status": "pending",
+                  "queued_at": queued_at, "attempts": 0}
+        columns = list(values)
+        with self.conn.cursor() as cur:
+            cur.execute(sql.SQL("insert into {table} ({columns}, {seq}) select {values}, "
+                                "coalesce(max({seq}), 0) + 1 from {table}").format(
+                table=_table("alert_delivery"), seq=sql.Identifier("seq"),
+                columns=sql.SQL(", ").join(map(sql.Identifier, columns)),
+                values=sql.SQL(", ").join(sql.Placeholder() * len(columns))),
+                [values[c] for c in columns])
+
+    def deliveries(self, alert_id: str, channel: str) -> list[QueuedDelivery]:
+        with self.conn.cursor() as cur:
+            cur.execute(_select_deliveries(sql.SQL("alert_id = %s and channel = %s order by seq")),
+                        (alert_id, channel))
+            return [_queued(r) for r in cur.fetchall()]
+
+    def pending_deliveries(self, channel: str) -> list[QueuedDelivery]:
+        with self.conn.cursor() as cur:
+            cur.execute(_select_deliveries(
+                sql.SQL("status = 'pending' and channel = %s order by seq")), (channel,))
+            return [_queued(r) for r in cur.fetchall()]
+
+    def update_delivery(self, delivery_id: str, values: dict) -> None:
+        with self.conn.cursor() as cur:
+            cur.execute(sql.SQL("update {} set {} where delivery_id = %s").format(
+                _table("alert_delivery"), sql.SQL(", ").join(
+                    sql.SQL("{} = %s").format(sql.Identifier(c)) for c in values)),
+                [*values.values(), delivery_id])
