@@ -138,3 +138,26 @@ from {{ ref('ps_fps_dt_iteration') }}
 where is_candidate
   and schedule_class = '{{ schedule_class }}'
 {%- endmacro %}
+
+{#- The publish's own guard (a post_hook, inside the publish's transaction, D64): the
+    published rows of this run_date must be the stage's rows of this run_date, and
+    there must be some. Otherwise the statement fails and the transaction rolls back,
+    so the pre-hook's delete never commits and the published rows stay as they were.
+    SQL has no portable RAISE: casting the verdict to an integer fails with the
+    verdict's text in the error (both PostgreSQL and Redshift run it). -#}
+{% macro pst_refuse_unstaged_publish(stage) -%}
+select cast(verdict as integer) as refused
+from (
+    select case
+        when staged.n_rows = 0 then
+            'publish refused: the stage {{ stage.schema }}.{{ stage.identifier }} holds no row for run_date '
+            || '{{ pst_run_date_str() }}' || ' (its build failed or never ran)'
+        when published.n_rows <> staged.n_rows then
+            'publish refused: ' || cast(published.n_rows as varchar(20)) || ' rows written for run_date '
+            || '{{ pst_run_date_str() }}' || ', ' || cast(staged.n_rows as varchar(20)) || ' staged'
+        else '0'
+    end as verdict
+    from (select count(*) as n_rows from {{ this }} where run_date = {{ pst_run_date() }}) published
+    cross join (select count(*) as n_rows from {{ stage }} where run_date = {{ pst_run_date() }}) staged
+) publish_guard
+{%- endmacro %}

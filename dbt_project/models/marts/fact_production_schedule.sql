@@ -3,14 +3,18 @@
 -- publish_production_schedule), run only after the build and the section 6 tests
 -- of fact_production_schedule_staged passed and the blocking checks between
 -- the two (orchestration/defs/schedule/checks.py) let it through.
--- A re-run of a run_date replaces that run_date's rows and nothing else (also
--- when the new run has no rows: the pre-hook deletes them first).
+-- A re-run of a run_date replaces that run_date's rows and nothing else (the
+-- pre-hook deletes them first, in the same transaction). The stage keeps every
+-- run_date (D64), so another partition's build never changes what is published
+-- here; the post-hook refuses, inside the transaction, a stage with no row for
+-- this run_date or a write that does not match it (nothing is committed then).
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='run_date',
     on_schema_change='append_new_columns',
     pre_hook="{{ pst_delete_current_run_date() }}",
+    post_hook="{{ pst_refuse_unstaged_publish(ref('fact_production_schedule_staged')) }}",
     indexes=[{'columns': ['run_date', 'fps_dt']}],
     sort=['run_date', 'fps_dt'],
     dist='even',

@@ -5,6 +5,7 @@
 
 with staged as (
     select count(*) as n_rows from {{ ref('fact_production_schedule_staged') }}
+    where run_date = {{ pst_run_date() }}
 ),
 
 published as (

@@ -12,6 +12,7 @@ select
     sum(production_lines) as production_lines,
     max(lines_available) as lines_available
 from {{ ref('fact_production_schedule_staged') }}
+where run_date = {{ pst_run_date() }}  -- the stage keeps every run_date (D64)
 group by manufacturing_location, line_type, fps_dt
 having {{ pst_pool_exceeds_lines('sum(production_lines)', 'max(lines_available)') }}
     or max(lines_available) <> min(lines_available)

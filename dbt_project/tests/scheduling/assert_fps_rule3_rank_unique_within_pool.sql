@@ -11,6 +11,7 @@ select
     rank_over_manufacturing_location_line_type,
     count(*) as row_count
 from {{ ref('fact_production_schedule_staged') }}
+where run_date = {{ pst_run_date() }}  -- the stage keeps every run_date (D64)
 group by manufacturing_location, line_type, fps_dt, rank_over_manufacturing_location_line_type
 having count(*) > 1
     or rank_over_manufacturing_location_line_type is null

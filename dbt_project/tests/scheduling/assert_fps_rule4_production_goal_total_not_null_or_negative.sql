@@ -10,5 +10,6 @@ select
     item_id,
     production_goal_total
 from {{ ref('fact_production_schedule_staged') }}
-where production_goal_total is null
-   or production_goal_total < 0
+where run_date = {{ pst_run_date() }}  -- the stage keeps every run_date (D64)
+  and (production_goal_total is null
+   or production_goal_total < 0)

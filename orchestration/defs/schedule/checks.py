@@ -28,29 +28,23 @@ ROW_COUNT = "prod-schedule-row-count"  # the condition the row-count levels shar
 
 @dataclass(frozen=True)
 class StagedCounts:
-    run_dates: list[date]  # the run_date(s) the stage holds (exactly [run_date] when built)
     tomorrow_rows: int
     total_rows: int
     over_capacity_tomorrow: int
 
 
-def staged_counts(conn) -> StagedCounts:
+def staged_counts(conn, run_date: date) -> StagedCounts:
+    """The stage's rows of this run_date (it keeps every run_date built, D64)."""
     with conn.cursor() as cur:
         cur.execute("""
-            select min(run_date), max(run_date),
-                   coalesce(sum(case when is_tomorrow_production_schedule = 1 then 1 else 0 end), 0),
+            select coalesce(sum(case when is_tomorrow_production_schedule = 1 then 1 else 0 end), 0),
                    count(*),
                    coalesce(sum(case when is_tomorrow_production_schedule = 1
                                       and is_within_capacity = 0 then 1 else 0 end), 0)
-            from stg2.fact_production_schedule_staged""")
-        first, last, tomorrow, total, over = cur.fetchone()
-    run_dates = sorted({d for d in (first, last) if d is not None})
-    return StagedCounts(run_dates, int(tomorrow), int(total), int(over))
-
-
-def _stage_is_for(counts: StagedCounts, run_date: date) -> bool:
-    # an empty stage holds no run_date; otherwise it must be this partition's build
-    return counts.run_dates in ([], [run_date])
+            from stg2.fact_production_schedule_staged
+            where run_date = %s""", (run_date,))
+        tomorrow, total, over = cur.fetchone()
+    return StagedCounts(int(tomorrow), int(total), int(over))
 
 
 def evaluate_row_count(conn, run_date: date, t: Thresholds,
@@ -63,12 +57,11 @@ def evaluate_row_count(conn, run_date: date, t: Thresholds,
     weekday (weekend staffing), so a 20% rule on it would page every Friday; the
     run's total moves a few % (D46).
     """
-    counts = staged_counts(conn)
-    if not _stage_is_for(counts, run_date):
+    counts = staged_counts(conn, run_date)
+    if counts.total_rows == 0:
         return CheckOutcome.alert(ROW_COUNT, AlarmName.EMPTY_OUTPUT,
-                                  f"the staged schedule holds run_date(s) {counts.run_dates}, "
-                                  f"not {run_date}: nothing to publish",
-                                  staged_run_dates=[d.isoformat() for d in counts.run_dates])
+                                  f"the staged schedule holds no row for run_date {run_date}: "
+                                  "nothing to publish", total_rows=0)
     baseline = previous_row_counts(conn, run_date, t.row_count_baseline_run_dates)
 
     def mean(values):
@@ -112,7 +105,7 @@ def evaluate_row_count(conn, run_date: date, t: Thresholds,
 
 
 def evaluate_capacity_overflow(conn, run_date: date, t: Thresholds) -> CheckOutcome:
-    counts = staged_counts(conn)
+    counts = staged_counts(conn, run_date)
     condition = AlarmName.CAPACITY_OVERFLOW
     share = counts.over_capacity_tomorrow / counts.tomorrow_rows if counts.tomorrow_rows else 0.0
     numbers = {"candidates_tomorrow": counts.tomorrow_rows,

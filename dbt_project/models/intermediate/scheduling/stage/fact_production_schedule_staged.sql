@@ -1,7 +1,9 @@
 -- Write-audit-publish, "write": the run's schedule (one row per candidate and
 -- plan date, scheduling.md section 5) staged in stg2. The error-severity tests
--- of section 6 (rules 1, 3, 4) run on this table; dbt build publishes it to
--- dwh.fact_production_schedule only when they pass.
+-- of section 6 (rules 1, 3, 4) run on this build's run_date; the publish step
+-- copies it to dwh.fact_production_schedule only when they pass. Incremental by
+-- run_date (dbt_project.yml, D64): a build replaces its own run_date's rows and
+-- nothing else, so partitions built one after another never share a stage.
 select
     cast(run_date as date) as run_date,
     cast(fps_dt as date) as fps_dt,
