@@ -124,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from dagster import DagsterInstance  # noqa: PLC0415
 
+    from orchestration.defs.monitoring.dead_runs import fail_dead_runs  # noqa: PLC0415
     from orchestration.defs.monitoring.in_process import alert_after_run  # noqa: PLC0415
     from orchestration.summary import print_failure, print_summary  # noqa: PLC0415
 
@@ -136,6 +137,10 @@ def main(argv: list[str] | None = None) -> int:
     run_config = run_config_for(args, level)
     log_path = _log_file(run_date)
     with DagsterInstance.get() as instance, log_path.open("w") as log:
+        # a run killed earlier would hold the build pool's slot forever: fail it first
+        dead_runs = fail_dead_runs(instance)
+        for dead in dead_runs:
+            console.note(dead.describe())
         # dbt's per-node lines (dagster-dbt writes them to stdout) go to the log file
         quiet = contextlib.redirect_stdout(log) if level != "DEBUG" else contextlib.nullcontext()
         with quiet:
@@ -149,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
                                           prepare_job=with_console,
                                           before_remediation=lambda: console.note(
                                               "staffing was missing: re-running the staffing "
-                                              "load once (auto-remediation)"))
+                                              "load once (auto-remediation)"),
+                                          dead_run_ids=[d.run_id for d in dead_runs])
             stage.detail = outcome.headline()
     elapsed = time.monotonic() - started
     succeeded = result.success or (outcome.remediation is not None and outcome.remediation.success)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 from dagster import Definitions, DagsterInstance, ExecuteInProcessResult, JobDefinition
 
@@ -58,15 +58,22 @@ def alert_after_run(instance: DagsterInstance, run_id: str, defs: Definitions,
                     alerting: AlertingResource | None = None,
                     warehouse: WarehouseResource | None = None,
                     prepare_job: Callable[[JobDefinition], JobDefinition] = lambda job: job,
-                    before_remediation: Callable[[], None] = lambda: None) -> AfterRun:
+                    before_remediation: Callable[[], None] = lambda: None,
+                    dead_run_ids: Sequence[str] = ()) -> AfterRun:
     """`defs` are the definitions the run came from; `prepare_job` adapts the
     remediation job as the caller adapted its own run (make run adds its console
-    logger, which `run_config` names)."""
+    logger, which `run_config` names). `dead_run_ids`: earlier runs found dead and
+    marked failed before this one started (their alerts are raised here too)."""
     alerting = alerting or AlertingResource()
     warehouse = warehouse or WarehouseResource()
     outcome = AfterRun()
     with warehouse.connection() as conn:
         router = alerting.router(conn)
+        for dead_run_id in dead_run_ids:
+            dead = process_finished_run(instance, instance.get_run_by_id(dead_run_id), router,
+                                        thresholds)
+            if dead is not None:
+                outcome.findings.extend(dead.raised)
         report = process_finished_run(instance, instance.get_run_by_id(run_id), router,
                                       thresholds)
         conn.commit()

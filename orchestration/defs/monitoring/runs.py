@@ -120,6 +120,12 @@ def _step_failures(instance: DagsterInstance, run_id: str):
             (error.cls_name if error else None)
 
 
+def _run_failure_message(instance: DagsterInstance, run_id: str) -> str | None:
+    records = instance.get_records_for_run(run_id, of_type=DagsterEventType.RUN_FAILURE,
+                                           ascending=False, limit=1).records
+    return records[0].event_log_entry.dagster_event.message if records else None
+
+
 def _succeeded_steps(instance: DagsterInstance, run_id: str) -> list[str]:
     return [record.event_log_entry.dagster_event.step_key for record in
             instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_SUCCESS).records]
@@ -212,10 +218,15 @@ def report_for_run(instance: DagsterInstance, run: DagsterRun, t: Thresholds) ->
         if staffing_problem and not is_remediation and not unexplained:
             pass  # the remediation run decides
         elif unexplained or not explained_by_p1:
+            # the page says why: the unexplained steps, else every failed step's own message
+            # (a missing column is a P3 drift and a failed run), else the run's (a dead run)
+            reasons = (unexplained
+                       or [f"{step}: {message}" for step, _, message, error_class in failed_steps
+                           if message and error_class != "DagsterAssetCheckFailedError"]
+                       or [m for m in [_run_failure_message(instance, run.run_id)] if m])
             report.findings.append(Finding(
                 AlarmName.JOB_FAILED,
-                f"{run.job_name} failed" + (f": {'; '.join(unexplained)[:600]}" if unexplained
-                                            else ""),
+                f"{run.job_name} failed" + (f": {'; '.join(reasons)[:600]}" if reasons else ""),
                 partition=partition, subject=run.job_name, run_id=run.run_id,
                 numbers={"failed_steps": [s for s, *_ in failed_steps]}, condition=RUN_FAILURE))
     if staffing_problem and not is_remediation and partition:
