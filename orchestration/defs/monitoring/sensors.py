@@ -19,6 +19,7 @@ from dagster import (
 )
 
 from orchestration.defs.job_names import DAILY_JOB, REMEDIATION_JOB
+from orchestration.defs.monitoring.dead_runs import fail_dead_runs
 from orchestration.defs.monitoring.resources import MonitoringSettings
 from orchestration.defs.monitoring.runs import duration_finding, recent_durations
 from orchestration.defs.monitoring.service import AlertingResource, deliver, process_finished_run
@@ -32,12 +33,14 @@ def monitoring_sensors() -> list[SensorDefinition]:
     @sensor(name="alert_on_finished_runs", minimum_interval_seconds=30,
             default_status=DefaultSensorStatus.RUNNING, job_name=REMEDIATION_JOB,
             description="Turns every finished run's failures and check results into alerts "
+                        "(a run whose process died is marked failed first) "
                         "(P1-P3 to Slack, P4 to the digest), re-runs the staffing load once when "
                         "staffing is missing, and retries alerts Slack did not take.")
     def alert_on_finished_runs(context: SensorEvaluationContext, warehouse: WarehouseResource,
                                alerting: AlertingResource, monitoring: MonitoringSettings):
         since = (datetime.fromtimestamp(float(context.cursor), timezone.utc) if context.cursor
                  else datetime.now(timezone.utc) - timedelta(days=1))
+        fail_dead_runs(context.instance)  # marked failed now: processed below as finished runs
         records = context.instance.get_run_records(
             filters=RunsFilter(statuses=FINISHED, updated_after=since),
             order_by="update_timestamp", ascending=True, limit=50)
