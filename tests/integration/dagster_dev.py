@@ -133,7 +133,7 @@ BACKFILL_RUNS = """
 query($id: String!) {
   partitionBackfillOrError(backfillId: $id) { __typename ... on PartitionBackfill { status } }
   runsOrError(filter: {tags: [{key: "dagster/backfill", value: $id}]}) {
-    ... on Runs { results { runId status tags { key value } } } }
+    ... on Runs { results { runId status startTime endTime tags { key value } } } }
 }
 """
 
