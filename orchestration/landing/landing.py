@@ -14,8 +14,9 @@ from typing import Iterable, Sequence
 from psycopg2 import sql
 
 from orchestration.landing import specs
-from orchestration.warehouse.connection import table_exists
 from orchestration.landing.tabular import LandingRow
+from orchestration.landing.text_rules import needs_storable, storable
+from orchestration.warehouse.connection import table_exists
 
 TEXT = sql.SQL("varchar(65535)")  # Redshift's `text` would silently mean varchar(256)
 _META = [
@@ -65,7 +66,13 @@ def _copy_text_rows(cur, qualified, columns, rows: Iterable[Sequence]) -> int:
         buffer.truncate()
 
     for row in rows:
-        buffer.write("\t".join(escape(v) for v in row) + "\n")
+        line = "\t".join(escape(v) for v in row)
+        if needs_storable(line):
+            # Last line of defence (D63): landing_rows has marked the cells of every
+            # grid already, but no value of any source (a Supplybuy record, a
+            # reason) may make COPY reject the whole table.
+            line = "\t".join(escape(storable(v) if isinstance(v, str) else v) for v in row)
+        buffer.write(line + "\n")
         count += 1
         if count % 200_000 == 0:
             flush()
@@ -85,7 +92,7 @@ def record_load(cur, source: str, snapshot_dt: date, loaded_at: datetime, row_co
         _table(specs.LOADS_TABLE)), (source, snapshot_dt))
     cur.execute(sql.SQL("insert into {} values (%s, %s, %s, %s, %s)").format(
         _table(specs.LOADS_TABLE)),
-        (source, snapshot_dt, loaded_at, row_count, ",".join(extra_columns) or None))
+        (source, snapshot_dt, loaded_at, row_count, storable(",".join(extra_columns)) or None))
 
 
 def land_sheet_tab(conn, tab: specs.SheetTab, rows: Sequence[LandingRow],

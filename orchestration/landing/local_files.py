@@ -9,13 +9,20 @@ from pathlib import Path
 
 from orchestration.landing import specs
 from orchestration.landing.tabular import LandingRow, landing_rows, map_header
-from orchestration.landing.text_rules import parse_iso_date, parse_plain_number, trim
+from orchestration.landing.text_rules import (
+    has_unstorable,
+    parse_iso_date,
+    parse_plain_number,
+    trim,
+)
 
 
 def read_grid(path: Path) -> list[list[str]]:
     if not path.is_file():
         raise FileNotFoundError(f"{path.name}: file not found in {path.parent} (PST_LOCAL_DATA_DIR)")
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    # An undecodable byte becomes a lone surrogate (surrogateescape) instead of
+    # failing the whole file; landing_rows marks it like any unstorable character (D63).
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
         return [row for row in csv.reader(handle)]
 
 
@@ -59,7 +66,9 @@ def inventory_rows(data_dir: Path):
         item_id, dc, snapshot_text, units_text = (trim(c) for c in row.cells)
         snapshot_dt = parse_date(snapshot_text)
         units = parse_plain_number(units_text)
-        problems = [name for name, ok in (("item_id", item_id), ("distribution_center", dc),
+        # a key holding the marker of an unstorable character is not the key (D63)
+        problems = [name for name, ok in (("item_id", item_id and not has_unstorable(item_id)),
+                                          ("distribution_center", dc and not has_unstorable(dc)),
                                           ("snapshot_dt", snapshot_dt), ("on_hand_units", units is not None))
                     if not ok]
         if problems:

@@ -10,7 +10,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from orchestration.landing.text_rules import is_blank, normalize_header
+from orchestration.landing.text_rules import (
+    MAX_TEXT_BYTES,
+    UNSTORABLE_MARKER,
+    is_blank,
+    needs_storable,
+    normalize_header,
+    storable,
+)
 
 
 class SourceSchemaError(ValueError):
@@ -55,21 +62,47 @@ class LandingRow:
     extra_json: str | None  # unexpected columns (and cells beyond the header)
 
 
+def _extra_json(extra: dict[str, str]) -> str:
+    """The extra cells as JSON, cut to fit the landed column (D63).
+
+    json.dumps escapes everything beyond ASCII, so characters are bytes here;
+    one character can take up to 12 of them (an emoji is two `\\uXXXX`). Extra
+    columns never make a row invalid (D4): when the JSON would not fit, every
+    name and value keeps a start of equal length and the values end with the
+    marker, so the row still lands and the cut is visible.
+    """
+    text = json.dumps(extra, sort_keys=True)
+    if len(text) <= MAX_TEXT_BYTES:
+        return text
+    # per entry: name and value of `share` characters (12 bytes each), the
+    # marker (6), quotes, colon, comma and spaces (8)
+    share = (MAX_TEXT_BYTES - 2 - 14 * len(extra)) // (24 * len(extra))
+    if share < 1:
+        return json.dumps({"_extra_columns": UNSTORABLE_MARKER})
+    return json.dumps({name[:share]: value[:share] + UNSTORABLE_MARKER
+                       for name, value in extra.items()}, sort_keys=True)
+
+
 def landing_rows(source: str, grid: Sequence[Sequence[str]], required: Sequence[str]):
     """Yield one LandingRow per non-blank data row; returns the HeaderMap first.
 
     Fully blank rows (a sheet's trailing rows) carry nothing and are not
-    landed, but they still count for row numbering.
+    landed, but they still count for row numbering. Text the warehouse cannot
+    store (NUL, lone surrogates, over-long values) is replaced by the marker
+    here, the one place every grid passes, so one cell never loses the tab (D63).
     """
     if not grid:
         raise SourceSchemaError(source, list(required), [])
-    header = [str(c) for c in grid[0]]
+    header = [storable(str(c)) for c in grid[0]]
     header_map = map_header(source, header, required)
     rows = []
     for offset, raw in enumerate(grid[1:]):
         cells = ["" if c is None else str(c) for c in raw]
-        if is_blank("".join(cells)):  # one check per row: the cells are all blank
+        joined = "".join(cells)
+        if is_blank(joined):  # one check per row: the cells are all blank
             continue
+        if needs_storable(joined):  # also one check per row; rare, so fix cell by cell then
+            cells = [storable(c) for c in cells]
         padded = cells + [""] * (len(header) - len(cells))
         extra = {name: padded[i] for name, i in header_map.extra.items() if padded[i] != ""}
         extra.update({f"_column_{i + 1}": v for i, v in enumerate(padded) if i >= len(header) and v})
@@ -77,7 +110,7 @@ def landing_rows(source: str, grid: Sequence[Sequence[str]], required: Sequence[
             LandingRow(
                 row_number=offset + 2,
                 cells=tuple(padded[header_map.required[c]] for c in required),
-                extra_json=json.dumps(extra, sort_keys=True) if extra else None,
+                extra_json=_extra_json(extra) if extra else None,
             )
         )
     return header_map, rows

@@ -39,6 +39,51 @@ _PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")  # D5
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # D2 / D5
 
 
+# D63: text the warehouse cannot store. PostgreSQL rejects NUL in any text value
+# and Redshift cannot store it either; the surrogate code points U+D800-U+DFFF
+# have no UTF-8 form at all (a JSON `"\ud800"` decodes to one, and so does every
+# undecodable byte of a CSV file read with `surrogateescape`). One such character
+# made COPY reject the whole tab. Each is replaced by U+FFFD, the Unicode
+# replacement character, so the rest of the cell (and of the tab) lands as typed
+# and the cell shows where the character was; the dbt text rules report every
+# cell holding the marker as code 8 (pst_has_unstorable,
+# dbt_project/macros/text_rules/cells.sql), so a row carrying it is never used.
+UNSTORABLE_MARKER = "\ufffd"
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# Landed text columns are varchar(65535): bytes on Redshift, characters on
+# PostgreSQL. A longer value is cut to fit and ends with the marker.
+MAX_TEXT_BYTES = 65535
+_ALWAYS_FITS = MAX_TEXT_BYTES // 4  # characters: at most 4 UTF-8 bytes each
+
+
+def needs_storable(text: str) -> bool:
+    """When False, `storable(text)` is the text unchanged (cheap: one regex scan).
+
+    True for any text too long to be sure it fits, so a caller may test a whole
+    row's joined cells at once and fix the cells only when it says so.
+    """
+    return len(text) > _ALWAYS_FITS or _UNSTORABLE.search(text) is not None
+
+
+def storable(text: str) -> str:
+    """The text as the warehouse can store it (D63): NUL and lone surrogates
+    replaced by the marker, a value over 65,535 UTF-8 bytes cut and marked.
+    Text that is storable already is returned unchanged."""
+    if _UNSTORABLE.search(text) is not None:
+        text = _UNSTORABLE.sub(UNSTORABLE_MARKER, text)
+    if len(text) > _ALWAYS_FITS:
+        encoded = text.encode("utf-8")
+        if len(encoded) > MAX_TEXT_BYTES:
+            room = MAX_TEXT_BYTES - len(UNSTORABLE_MARKER.encode("utf-8"))
+            text = encoded[:room].decode("utf-8", "ignore") + UNSTORABLE_MARKER
+    return text
+
+
+def has_unstorable(text: str | None) -> bool:
+    """The cell carries the marker: something in it could not be stored (D63)."""
+    return text is not None and UNSTORABLE_MARKER in text
+
+
 def trim(text: str | None) -> str:
     """The cell with surrounding whitespace removed; None (a missing cell) is ''."""
     return "" if text is None else text.strip(TRIM_CHARS)

@@ -5,6 +5,21 @@
   nullif(btrim({{ expr }}, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)), '')
 {%- endmacro %}
 
+{#- D63: the loaders replace each character the warehouse cannot store (NUL,
+    lone surrogates, undecodable bytes; and cut a value over 65,535 bytes) by
+    U+FFFD, the Unicode replacement character (text_rules.UNSTORABLE_MARKER in
+    orchestration/landing/text_rules.py), and land the rest of the tab. The
+    marker is reported rather than typed: a cell that holds it is not what was
+    typed (a name or a key with a character missing would join nothing, or the
+    wrong thing), so it is code 8 in every column kind, text ones included.
+    A cell that arrives with U+FFFD already is the trace of a character lost
+    upstream and is reported the same way. strpos is on both targets. -#}
+{% macro pst_unstorable_marker() -%}�{%- endmacro %}
+
+{% macro pst_has_unstorable(expr) -%}
+  (strpos({{ expr }}, '{{ pst_unstorable_marker() }}') > 0)
+{%- endmacro %}
+
 {#- A cell value quoted for a message, cut short so a pasted essay cannot
     overflow the message column. -#}
 {% macro pst_quote_value(expr) -%}

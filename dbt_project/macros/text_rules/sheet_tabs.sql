@@ -7,7 +7,8 @@
       bool          D3            day_of_week D3
       plain_number  D5 (CSV)      iso_date    D5 (CSV)
     A text column keeps its name; a typed column `c` is `c_text` (trimmed
-    cell) and `c` (typed, NULL when blank or rejected). -#}
+    cell) and `c` (typed, NULL when blank or rejected). A cell with the
+    loaders' marker of an unstorable character is an error of every kind (D63). -#}
 
 {% macro pst_cell_column(name, kind) -%}
   {{ name if kind == 'text' else name ~ '_text' }}
@@ -37,6 +38,11 @@
   }[kind]) }}
 {%- endmacro %}
 
+{#- D63: any kind, text included; names where the marker stands. -#}
+{% macro pst_unstorable_rule() -%}
+  has a character the warehouse cannot store (a NUL or a broken character, or over 65,535 bytes), shown as {{ pst_unstorable_marker() }}
+{%- endmacro %}
+
 {#- "col is blank; col2 'x' is not a number ..." or NULL. Each part starts with
     '; ' and the first two characters are cut (Redshift has no concat_ws;
     substring(x from n) is the form both targets accept). -#}
@@ -44,6 +50,8 @@
   nullif(substring(
     {%- for name, kind in columns.items() %}
     coalesce(case when {{ pst_cell_column(name, kind) }} is null then '; {{ name }} is blank'
+                  when {{ pst_has_unstorable(pst_cell_column(name, kind)) }}
+                    then '; {{ name }} ' || {{ pst_quote_value(pst_cell_column(name, kind)) }} || ' {{ pst_unstorable_rule() }}'
                   {%- if kind != 'text' %}
                   when {{ name }} is null then '; {{ name }} ' || {{ pst_quote_value(name ~ '_text') }} || ' {{ pst_cell_rule(kind) }}'
                   {%- endif %} end, ''){{ ' ||' if not loop.last }}

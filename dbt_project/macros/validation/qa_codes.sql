@@ -22,7 +22,8 @@ coded as (
 {%- endmacro %}
 
 {#- D10: the first QA code of a forecasts or inventory row, in qa.md order: a key
-    or date that cannot be typed (8), unusable units (7: unreadable or
+    or date that cannot be typed (8; a key holding the marker of an unstorable
+    character included, D63), unusable units (7: unreadable or
     negative), a DC without a valid dc_mapping row (1); NULL = counted. Renders
     the CTEs `dc_mapping` and `coded` over `staged`. -#}
 {% macro pst_demand_input_coded(date_column, units_column) -%}
@@ -36,7 +37,10 @@ coded as (
         dc_mapping.manufacturing_location,
         case
             when staged.item_id is null or staged.distribution_center is null
-              or staged.{{ date_column }} is null then '8'
+              or staged.{{ date_column }} is null
+              -- D63: a key with the marker of an unstorable character is not the key
+              or {{ pst_has_unstorable('staged.item_id') }}
+              or {{ pst_has_unstorable('staged.distribution_center') }} then '8'
             when staged.{{ units_column }} is null or staged.{{ units_column }} < 0 then '7'
             when dc_mapping.distribution_center is null then '1'
         end as qa_code

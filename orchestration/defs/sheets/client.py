@@ -120,7 +120,9 @@ class SheetsReader:
 
     def tab_values_with_payload(self, tab: str) -> tuple[list[list[str]], bytes]:
         """(grid, raw JSON body of the values response): one fetch, so the archived
-        payload is exactly what the grid was parsed from."""
+        payload is exactly what the grid was parsed from. Cells are handed over as
+        the JSON carries them, `\\u0000` and lone surrogates included: landing_rows
+        marks what the warehouse cannot store, for every source alike (D63)."""
         response = self._get_values(tab)
         payload = response.content
         try:

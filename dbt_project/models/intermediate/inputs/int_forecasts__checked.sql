@@ -1,7 +1,8 @@
 -- Every window row of the selected Supplybuy pull with its first QA code
--- (D10): a key or date that cannot be typed (8: blank item_id or DC, a date
--- that is not ISO), then unusable units (7: unreadable or negative), then a DC
--- without a valid dc_mapping row (1). NULL = counted in demand.
+-- (D10): a key or date that cannot be typed (8: blank item_id or DC, a key
+-- with the marker of an unstorable character (D63), a date that is not ISO),
+-- then unusable units (7: unreadable or negative), then a DC without a valid
+-- dc_mapping row (1). NULL = counted in demand.
 with staged as (
     select * from {{ ref('stg_supplybuy__forecasts') }}
 ),

@@ -1,7 +1,8 @@
 -- Every inventory row as of run_date (D11) with its first QA code (D10): a
--- key or date that cannot be typed (8: blank item_id or DC, a snapshot_dt that
--- is not ISO), then unusable units (7: unreadable, empty or negative
--- on_hand_units), then a DC without a valid dc_mapping row (1). NULL = counted in inv0.
+-- key or date that cannot be typed (8: blank item_id or DC, a key with the
+-- marker of an unstorable character (D63), a snapshot_dt that is not ISO),
+-- then unusable units (7: unreadable, empty or negative on_hand_units), then
+-- a DC without a valid dc_mapping row (1). NULL = counted in inv0.
 with staged as (
     select * from {{ ref('stg_erp__inventory_snapshot') }}
 ),
@@ -31,7 +32,14 @@ select
         when qa_code in ('8', '7') then
             'inventory_snapshot (item ' || coalesce(item_id, '(blank)') || ', DC ' || coalesce(distribution_center, '(blank)')
             || ', snapshot ' || snapshot_dt_text || '): '
-            || coalesce(type_error, 'on_hand_units ' || on_hand_units_text || ' is negative')
+            || coalesce(type_error,
+                        -- D63: the ERP's own row, with the marker in a key
+                        case when {{ pst_has_unstorable('item_id') }}
+                             then 'item_id ' || {{ pst_quote_value('item_id') }} || ' {{ pst_unstorable_rule() }}'
+                             when {{ pst_has_unstorable('distribution_center') }}
+                             then 'distribution_center ' || {{ pst_quote_value('distribution_center') }} || ' {{ pst_unstorable_rule() }}'
+                        end,
+                        'on_hand_units ' || on_hand_units_text || ' is negative')
             || '. The row is not counted in inventory; correct it in the ERP.'
         when qa_code = '1' then
             'inventory_snapshot (item ' || item_id || ', DC ' || distribution_center || ', snapshot ' || snapshot_dt_text
