@@ -54,6 +54,9 @@ class AlarmName(StrEnum):
     HISTORY_GROWTH = "history-table-growth"
     JOB_SUCCEEDED = "job-completed-successfully"
     WEEKLY_SUMMARY = "weekly-metrics-summary"
+    # beyond qa.md's catalog (contract=False): the QA tables' findings reach a person
+    QA_FINDINGS_EXCLUDED = "qa-findings-excluded-rows"
+    QA_FINDINGS_SUMMARY = "qa-findings-summary"
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,14 @@ def catalog(t: Thresholds | None = None) -> dict[AlarmName, Alarm]:
         Alarm(AlarmName.WEEKLY_SUMMARY, _P4,
               "weekly roll-up of runs, durations, row counts and alerts",
               "schedule weekly_metrics_summary"),
+        Alarm(AlarmName.QA_FINDINGS_EXCLUDED, _P3,
+              "QA findings of the run_date excluded input rows from scheduling (ps_qa_inputs "
+              "codes 1-8, production_capacity_alerting)",
+              "asset check stg2/ps_qa_findings_summary:qa_findings_excluded_rows", contract=False),
+        Alarm(AlarmName.QA_FINDINGS_SUMMARY, _P4,
+              "QA findings of the run_date that excluded nothing (ps_qa_missing_inputs, "
+              "ps_fps_errors): the day's summary",
+              "asset check stg2/ps_qa_findings_summary:qa_findings_summary", contract=False),
     )
     return {a.name: a for a in alarms}
 

@@ -3,17 +3,28 @@
 One damaged copy of the sample carries every fault on an entity of its own;
 the partition is run once through Dagster and dbt, then each test asserts its
 finding (code and keys) and that the offending row did not reach the schedule.
+
+The findings reach a person: the run's alerts go to a Slack stand-in (the
+qa-findings-excluded-rows P3 with the counts and the first rows), and the last
+test re-runs the partition on the clean sample (nothing sent, the P3 closed).
+Tests run in file order; the re-run comes last because it replaces the run's
+stg2 tables.
 """
 
 from __future__ import annotations
 
 import csv
+import html
+import shutil
 from datetime import date, timedelta
 from decimal import Decimal
 
+import psycopg2
 import pytest
+from psycopg2 import sql
 
-from tests.integration.conftest import run_partition
+from tests.fakes.slack_server import FakeSlack
+from tests.integration.conftest import environment, run_partition
 from tests.integration.parity import fetch_dicts, published_schedule, schedule_differences
 from tests.reference.scheduler import compute_schedule
 
@@ -22,6 +33,9 @@ pytestmark = pytest.mark.integration
 RUN_DATE = date(2026, 11, 18)
 WINDOW = [RUN_DATE + timedelta(days=i) for i in range(1, 31 + 7)]
 MISSING_FORECAST_DATE = RUN_DATE + timedelta(days=20)
+TOKEN = "test-bot-token"
+RUNBOOKS = "https://git.example/pst/blob/main"
+QA_ALARMS = ("qa-findings-excluded-rows", "qa-findings-summary")
 ITEM_HEADER = ["item_id", "item_name", "manufacturing_location", "line_type", "is_automated",
                "units_per_line_day", "changeover_lines", "safety_stock_days",
                "target_days_of_supply", "is_active"]
@@ -54,7 +68,19 @@ def _item(item_id, location="PLANT-ATL", line_type="AUTO-FILL", automated="TRUE"
 
 
 @pytest.fixture(scope="module")
-def faults(sample_dir, tmp_path_factory, dbt_manifest):
+def slack():
+    with FakeSlack(token=TOKEN) as fake:
+        yield fake
+
+
+def alert_env(slack) -> dict:
+    """The run's alerts to the Slack stand-in, runbook links under RUNBOOKS."""
+    return dict(SLACK_BOT_TOKEN=TOKEN, SLACK_API_URL=slack.api_url,
+                PST_RUNBOOK_BASE_URL=RUNBOOKS)
+
+
+@pytest.fixture(scope="module")
+def faults(sample_dir, tmp_path_factory, dbt_manifest, slack):
     data = tmp_path_factory.mktemp("qa-faults")
     for source in sample_dir.iterdir():
         data.joinpath(source.name).write_bytes(source.read_bytes())
@@ -123,7 +149,7 @@ def faults(sample_dir, tmp_path_factory, dbt_manifest):
     ])
     rows["inventory_bad"], rows["inventory_blank_dc"], rows["inventory_us_date"] = inventory[1:4]
 
-    assert run_partition(RUN_DATE, data) == 0
+    assert run_partition(RUN_DATE, data, **alert_env(slack)) == 0
     return data, rows
 
 
@@ -266,3 +292,205 @@ def test_damaged_run_still_matches_reference(faults):
     data, _ = faults
     expected = compute_schedule(data, RUN_DATE).schedule
     assert schedule_differences(expected, published_schedule(RUN_DATE)) == []
+
+
+# -- the findings reach a person (qa-findings-excluded-rows, qa-findings-summary) ----------
+
+# qa.md's "excluded" column: which QA tables' findings leave input rows out of the schedule
+EXCLUDING = {"ps_qa_inputs": True, "production_capacity_alerting": True,
+             "ps_qa_missing_inputs": False, "ps_fps_errors": False}
+
+
+def qa_messages(slack, start: int = 0) -> list:
+    return [m for m in slack.messages[start:] if m.text.split()[1] in QA_ALARMS]
+
+
+def numbers_of(message) -> dict[str, str]:
+    """The "Numbers" section of a Slack alert as {key: value} (mrkdwn unescaped)."""
+    [section] = [b["text"]["text"] for b in message.blocks
+                 if b["type"] == "section" and "text" in b
+                 and b["text"]["text"].startswith("*Numbers*")]
+    lines = [html.unescape(line[2:]) for line in section.splitlines()[1:]]
+    return dict(line.split(": ", 1) for line in lines)
+
+
+def counts_in_the_qa_tables() -> dict[str, tuple[int, int]]:
+    """label -> (findings, input rows excluded), read from the four QA tables themselves."""
+    out = {}
+    for code, n, rows in [tuple(r.values()) for r in fetch_dicts(
+            "select code, count(*), sum(coalesce(row_count, 1)) from stg2.ps_qa_inputs "
+            "where run_date = %s group by code", (RUN_DATE,))]:
+        out[f"ps_qa_inputs code {code}"] = (n, rows)
+    [capacity] = fetch_dicts("select count(*) as n, sum(row_count) as rows from "
+                             "stg2.production_capacity_alerting where run_date = %s", (RUN_DATE,))
+    if capacity["n"]:
+        out["production_capacity_alerting"] = (capacity["n"], capacity["rows"])
+    for table in ("ps_qa_missing_inputs", "ps_fps_errors"):
+        for r in fetch_dicts(sql.SQL("select code, count(*) as n from {} where run_date = %s "
+                                     "group by code").format(sql.Identifier("stg2", table)),
+                             (RUN_DATE,)):
+            out[f"{table} code {r['code']}"] = (r["n"], 0)
+    return out
+
+
+def expected_count_text(label: str, findings: int, rows: int) -> str:
+    found = f"{findings:,} finding{'s' if findings != 1 else ''}"
+    if not EXCLUDING[label.split()[0]]:
+        return f"{found}, nothing excluded"
+    return f"{found}, {rows:,} input row{'s' if rows != 1 else ''} excluded"
+
+
+def test_excluded_rows_reach_monitoring_once_with_counts_first_rows_and_runbook(faults, slack):
+    _, rows = faults
+    [alert] = qa_messages(slack)  # exactly one QA alert, and it is the P3
+    assert alert.channel == "#monitoring"
+    assert alert.text.startswith(f"P3 qa-findings-excluded-rows [{RUN_DATE}]")
+    assert f"{RUNBOOKS}/docs/runbooks/qa-findings-excluded-rows.md" in alert.text
+    numbers = numbers_of(alert)
+
+    # the counts by (QA table, code) are the QA tables' own, each table's excluded or not
+    expected = counts_in_the_qa_tables()
+    assert {"ps_qa_inputs code 8", "production_capacity_alerting", "ps_qa_missing_inputs code 1",
+            "ps_fps_errors code 01"} <= set(expected)
+    assert {k[len("count "):]: v for k, v in numbers.items() if k.startswith("count ")} == {
+        label: expected_count_text(label, n, r) for label, (n, r) in expected.items()}
+    assert numbers["findings"] == str(sum(n for n, _ in expected.values()))
+    assert numbers["excluded_input_rows"] == str(
+        sum(r for label, (_, r) in expected.items() if EXCLUDING[label.split()[0]]))
+    # the faults of this module, as built: I-GHOST and the three invalid items have demand
+    assert expected["production_capacity_alerting"] == (4, 4 * 36)
+    assert expected["ps_qa_inputs code 8"] == (5, 5)
+    assert expected["ps_qa_missing_inputs code 1"] == (31, 0)
+
+    # the first rows: the first finding of each kind, ps_qa_inputs codes 1-8 first
+    first = [numbers[f"first row {i}"] for i in range(1, 11)]
+    assert [row.split(" | ")[0] for row in first] == [
+        *(f"ps_qa_inputs {code}" for code in "12345678"), "production_capacity_alerting",
+        "ps_qa_missing_inputs 1"]
+    assert first[0].startswith("ps_qa_inputs 1 | forecasts | distribution_center = 'DC-99' | "
+                               "distribution center DC-99 has no valid row in the dc_mapping tab")
+    assert first[1].startswith(f"ps_qa_inputs 2 | items row {rows['item']['I-9002']} | "
+                               "units_per_line_day = '0' | ")
+    assert first[3].startswith(f"ps_qa_inputs 4 | staffing row {rows['staffing_negative']} | "
+                               "lines_staffed = '-2' | ")
+    assert first[7].startswith(f"ps_qa_inputs 8 | forecasts row {rows['forecast_blank_item']} | "
+                               "item_id = (blank) | ")
+    assert first[8].startswith("production_capacity_alerting | forecasts | "
+                               "item_id, manufacturing_location = 'I-9002 / PLANT-ATL' | "
+                               "Unknown production capacity")
+    assert numbers["runbook"] == f"{RUNBOOKS}/docs/runbooks/qa-findings-excluded-rows.md"
+
+
+def test_the_findings_name_the_column_and_value_at_fault(faults):
+    data, rows = faults
+    header, items = _read(data / "items.csv")
+    duplicated = dict(zip(header, items[1]))  # sheet row 3, the code 6 loser
+    found = {(f["qa_table"], f["code"], f["tab"], f["row_number"]): (f["column_name"],
+                                                                    f["cell_value"])
+             for f in fetch_dicts("select * from stg2.ps_qa_findings where run_date = %s",
+                                  (RUN_DATE,))}
+    item = rows["item"]
+    assert {key: found[("ps_qa_inputs", *key)] for key in [
+        ("2", "items", item["I-9002"]), ("3", "items", item["I-9003"]),
+        ("8", "items", item["I-9008"]), ("4", "staffing", rows["staffing_negative"]),
+        ("5", "dc_mapping", 2), ("6", "items", 3),
+        ("7", "forecasts", rows["forecast_negative"]),
+        ("7", "forecasts", rows["forecast_units_text"]),
+        ("7", "inventory_snapshot", rows["inventory_bad"]),
+        ("8", "forecasts", rows["forecast_blank_item"]),
+        ("8", "forecasts", rows["forecast_us_date"]),
+        ("8", "inventory_snapshot", rows["inventory_blank_dc"]),
+        ("8", "inventory_snapshot", rows["inventory_us_date"]),
+    ]} == {
+        ("2", "items", item["I-9002"]): ("units_per_line_day", "0"),
+        ("3", "items", item["I-9003"]): ("target_days_of_supply", "1"),
+        ("8", "items", item["I-9008"]): ("is_automated", "maybe"),
+        ("4", "staffing", rows["staffing_negative"]): ("lines_staffed", "-2"),
+        ("5", "dc_mapping", 2): ("distribution_center", "DC-01"),
+        ("6", "items", 3): ("item_id, manufacturing_location",
+                            f"{duplicated['item_id'].strip()} / "
+                            f"{duplicated['manufacturing_location'].strip()}"),
+        ("7", "forecasts", rows["forecast_negative"]): ("forecast_units", "-5"),
+        ("7", "forecasts", rows["forecast_units_text"]): ("forecast_units", "1,5"),
+        ("7", "inventory_snapshot", rows["inventory_bad"]): ("on_hand_units", "abc"),
+        ("8", "forecasts", rows["forecast_blank_item"]): ("item_id", None),
+        ("8", "forecasts", rows["forecast_us_date"]): (
+            "forecast_date", WINDOW[4].strftime("%m/%d/%Y")),
+        ("8", "inventory_snapshot", rows["inventory_blank_dc"]): ("distribution_center", None),
+        ("8", "inventory_snapshot", rows["inventory_us_date"]): (
+            "snapshot_dt", RUN_DATE.strftime("%m/%d/%Y")),
+    }
+    assert found[("ps_qa_inputs", "1", "forecasts", None)] == ("distribution_center", "DC-99")
+    assert found[("ps_qa_missing_inputs", "2", "forecasts", None)] == (
+        "forecast_date", MISSING_FORECAST_DATE.isoformat())
+
+
+def test_findings_that_exclude_nothing_go_to_the_digest_only(faults, slack, tmp_path):
+    """The same run's findings without the excluding ones (removed in a transaction that
+    is rolled back): the P3 check passes, the P4 summary waits for the digest, and the
+    digest carries its counts and runbook; nothing goes to Slack."""
+    from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+        AssetCheckEvaluation,
+    )
+
+    from orchestration.defs.monitoring.digest import send_daily_digest
+    from orchestration.defs.monitoring.mail import FileDigestWriter
+    from orchestration.defs.monitoring.runs import check_findings
+    from orchestration.defs.monitoring.service import AlertingResource
+    from orchestration.defs.qa_findings.checks import (
+        QA_FINDINGS,
+        evaluate_excluded_rows,
+        evaluate_summary,
+    )
+    from orchestration.warehouse import ensure_warehouse
+
+    conn = psycopg2.connect(**ensure_warehouse().psycopg2_kwargs)
+    try:
+        with conn.cursor() as cur:
+            for table in ("ps_qa_findings", "ps_qa_findings_summary"):
+                cur.execute(sql.SQL("delete from {} where run_date = %s and is_excluded = 1")
+                            .format(sql.Identifier("stg2", table)), (RUN_DATE,))
+        start = len(slack.messages)
+        with environment(**alert_env(slack)):
+            results = {"qa_findings_excluded_rows": evaluate_excluded_rows(conn, RUN_DATE),
+                       "qa_findings_summary": evaluate_summary(conn, RUN_DATE)}
+            assert results["qa_findings_excluded_rows"].passed
+            assert not results["qa_findings_summary"].passed
+            evaluations = [AssetCheckEvaluation(asset_key=QA_FINDINGS, check_name=name,
+                                                passed=r.passed, metadata=r.to_result().metadata,
+                                                description=r.summary)
+                           for name, r in results.items()]
+            findings, resolutions = check_findings(evaluations, RUN_DATE.isoformat(), "run-p4")
+            assert [(f.alarm, f.effective_severity.value) for f in findings] == [
+                ("qa-findings-summary", "P4")]
+            router = AlertingResource().router(conn)
+            for resolution in resolutions:
+                router.resolve(resolution)
+            for finding in findings:
+                router.raise_finding(finding)
+            router.deliver_pending()
+            assert qa_messages(slack, start) == []
+            assert send_daily_digest(router, sender=FileDigestWriter(tmp_path))
+        [digest] = [p.read_text() for p in tmp_path.glob("*.txt")]
+    finally:
+        conn.rollback()
+        conn.close()
+    assert "qa-findings-summary (P4, 1 entry)" in digest
+    assert f"[{RUN_DATE}]  33 QA finding(s) on run_date {RUN_DATE}, nothing excluded" in digest
+    assert "count ps_qa_missing_inputs code 1: 31 findings, nothing excluded" in digest
+    assert "count ps_fps_errors code 01: 1 finding, nothing excluded" in digest
+    assert f"runbook: {RUNBOOKS}/docs/runbooks/qa-findings-summary.md" in digest
+
+
+def test_a_clean_rerun_sends_nothing_and_closes_the_alert(faults, slack, sample_dir, tmp_path):
+    """Last: the partition again on the clean sample (the faults fixed)."""
+    clean = tmp_path / "clean"
+    shutil.copytree(sample_dir, clean)
+    start = len(slack.messages)
+    assert run_partition(RUN_DATE, clean, **alert_env(slack)) == 0
+    assert qa_messages(slack, start) == []  # no P3 (and a P4 never goes to Slack)
+    assert fetch_dicts("select * from stg2.ps_qa_findings_summary where run_date = %s",
+                       (RUN_DATE,)) == []
+    log = fetch_dicts("select alarm, status from ops.alert_log where partition_key = %s and "
+                      "alarm in %s", (RUN_DATE.isoformat(), QA_ALARMS))
+    assert log == [{"alarm": "qa-findings-excluded-rows", "status": "resolved"}]
