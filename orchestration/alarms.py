@@ -57,6 +57,8 @@ class AlarmName(StrEnum):
     # beyond qa.md's catalog (contract=False): the QA tables' findings reach a person
     QA_FINDINGS_EXCLUDED = "qa-findings-excluded-rows"
     QA_FINDINGS_SUMMARY = "qa-findings-summary"
+    # beyond qa.md's catalog: the plan's "Redshift cluster health" gap
+    WAREHOUSE_UNREACHABLE = "warehouse-unreachable"
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,10 @@ def catalog(t: Thresholds | None = None) -> dict[AlarmName, Alarm]:
               "QA findings of the run_date that excluded nothing (ps_qa_missing_inputs, "
               "ps_fps_errors): the day's summary",
               "asset check stg2/ps_qa_findings_summary:qa_findings_summary", contract=False),
+        Alarm(AlarmName.WAREHOUSE_UNREACHABLE, _P1,
+              "the warehouse refused or did not answer a connection (no retries: the run stops "
+              "at once; the alert is spooled locally until the warehouse is back)",
+              "make run's warehouse check, any step or sensor that connects", contract=False),
     )
     return {a.name: a for a in alarms}
 

@@ -86,6 +86,58 @@ def _bad_run_date(run_date: date, config: Settings) -> str | None:
             f"(PST_PARTITIONS_START) to {today} (today in {config.plant_timezone}).")
 
 
+def check_warehouse() -> tuple[str, str | None]:
+    """Where the warehouse is, and one line when it does not answer (connect timeout)."""
+    from orchestration.warehouse import WarehouseUnreachable, connect, ensure_warehouse  # noqa: PLC0415
+
+    target = ensure_warehouse()
+    try:
+        with connect(target):
+            return target.describe(), None
+    except WarehouseUnreachable as error:
+        return target.describe(), str(error)
+
+
+def stop_on_unreachable_warehouse(problem: str, run_date: date) -> int:
+    """Nothing can land or build: say so, alert (spooled: the alert log is in the
+    warehouse), and stop without Dagster's step retries."""
+    from orchestration.defs.monitoring.service import (  # noqa: PLC0415
+        AlertingResource,
+        alert_while_unreachable,
+    )
+
+    print(f"\n{problem}", file=sys.stderr)
+    for d in alert_while_unreachable(AlertingResource(), problem, run_date.isoformat()):
+        status = "sent" if d.delivered else f"PENDING, will be retried ({d.detail})"
+        print(f"  alert {d.alarm} -> {d.channel}: {status}", file=sys.stderr)
+    print("Nothing was landed or published. The alert is kept in "
+          "$PST_HOME/alerts/spool.json and moved into ops.alert_log when the warehouse is back.",
+          file=sys.stderr)
+    return 1
+
+
+def alerts_not_processed(error: Exception, run_date: date, log):
+    """The after-run alert processing failed (the warehouse went away during the run,
+    say): the warehouse-unreachable alert through the spool, the traceback in the log."""
+    import traceback  # noqa: PLC0415
+
+    from orchestration.defs.monitoring.in_process import AfterRun  # noqa: PLC0415
+    from orchestration.defs.monitoring.service import (  # noqa: PLC0415
+        AlertingResource,
+        alert_while_unreachable,
+    )
+    from orchestration.warehouse import WarehouseUnreachable  # noqa: PLC0415
+
+    traceback.print_exception(error, file=log)
+    outcome = AfterRun()
+    if isinstance(error, WarehouseUnreachable):
+        outcome.deliveries = alert_while_unreachable(AlertingResource(), str(error),
+                                                     run_date.isoformat())
+    print(f"the run's alerts could not be processed: {str(error).splitlines()[0][:300]}",
+          file=sys.stderr)
+    return outcome
+
+
 def _log_file(run_date: date) -> Path:
     folder = pst_home() / "logs"
     folder.mkdir(parents=True, exist_ok=True)
@@ -106,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
 
     with console.timed("sample") as stage:
         stage.detail = f"local sources in {ensure_local_data()}"
+    with console.timed("warehouse") as stage:  # before anything slow: unreachable is said at once
+        where, unreachable = check_warehouse()
+        stage.detail = f"{where}: UNREACHABLE" if unreachable else where
+    if unreachable:
+        return stop_on_unreachable_warehouse(unreachable, run_date)
     with console.timed("definitions") as stage:
         prepare_dagster_home()
         parsed = ensure_dbt_manifest()
@@ -117,10 +174,6 @@ def main(argv: list[str] | None = None) -> int:
         stage.detail = (f"{len(graph.get_all_asset_keys())} assets, "
                         f"{len(graph.asset_check_keys)} checks"
                         + ("; dbt project parsed (a dbt file changed)" if parsed else ""))
-    with console.timed("warehouse") as stage:
-        from orchestration.warehouse import ensure_warehouse  # noqa: PLC0415
-
-        stage.detail = ensure_warehouse().describe()
 
     from dagster import DagsterInstance  # noqa: PLC0415
 
@@ -149,13 +202,16 @@ def main(argv: list[str] | None = None) -> int:
                 run_config=run_config)
         with console.timed("alerts") as stage:
             with quiet:  # no daemon here: raise and deliver this run's alerts now
-                outcome = alert_after_run(instance, result.run_id, defs, config.thresholds,
-                                          run_config=run_config,
-                                          prepare_job=with_console,
-                                          before_remediation=lambda: console.note(
-                                              "staffing was missing: re-running the staffing "
-                                              "load once (auto-remediation)"),
-                                          dead_run_ids=[d.run_id for d in dead_runs])
+                try:
+                    outcome = alert_after_run(instance, result.run_id, defs, config.thresholds,
+                                              run_config=run_config,
+                                              prepare_job=with_console,
+                                              before_remediation=lambda: console.note(
+                                                  "staffing was missing: re-running the "
+                                                  "staffing load once (auto-remediation)"),
+                                              dead_run_ids=[d.run_id for d in dead_runs])
+                except Exception as error:  # noqa: BLE001 - the run is over: never a traceback
+                    outcome = alerts_not_processed(error, run_date, log)
             stage.detail = outcome.headline()
     elapsed = time.monotonic() - started
     succeeded = result.success or (outcome.remediation is not None and outcome.remediation.success)

@@ -1,5 +1,10 @@
 """The warehouse the platform writes to: embedded PostgreSQL or PST_DATABASE_URL."""
 
-from orchestration.warehouse.connection import WarehouseTarget, connect, ensure_warehouse
+from orchestration.warehouse.connection import (
+    WarehouseTarget,
+    WarehouseUnreachable,
+    connect,
+    ensure_warehouse,
+)
 
-__all__ = ["WarehouseTarget", "connect", "ensure_warehouse"]
+__all__ = ["WarehouseTarget", "WarehouseUnreachable", "connect", "ensure_warehouse"]

@@ -29,10 +29,27 @@ def ensure_warehouse(*, keep_running: bool = False) -> WarehouseTarget:
     return target
 
 
+CONNECT_TIMEOUT_SECONDS = 10  # an unreachable warehouse is said in seconds, not minutes
+
+
+class WarehouseUnreachable(psycopg2.OperationalError):
+    """The warehouse refused or did not answer: one line naming where and which setting."""
+
+
+def unreachable(target: WarehouseTarget, error: Exception) -> WarehouseUnreachable:
+    setting = ("PST_DATABASE_URL" if settings.database_url()
+               else f"the embedded warehouse in {settings.pst_home() / 'warehouse'}")
+    reason = (str(error).strip().splitlines() or ["no answer"])[0]
+    return WarehouseUnreachable(f"warehouse unreachable: {target.describe()} ({setting}): {reason}")
+
+
 @contextmanager
 def connect(target: WarehouseTarget) -> Iterator[psycopg2.extensions.connection]:
     """A connection that commits on success and rolls back on error."""
-    conn = psycopg2.connect(**target.psycopg2_kwargs)
+    try:
+        conn = psycopg2.connect(connect_timeout=CONNECT_TIMEOUT_SECONDS, **target.psycopg2_kwargs)
+    except psycopg2.OperationalError as error:
+        raise unreachable(target, error) from None  # the driver's text names no secret
     try:
         with conn:
             yield conn

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from dagster import ConfigurableResource
 
-from orchestration.warehouse import WarehouseTarget, connect, ensure_warehouse
+from orchestration.warehouse import WarehouseTarget, WarehouseUnreachable, connect, ensure_warehouse
 
 
 class WarehouseResource(ConfigurableResource):
@@ -21,5 +21,13 @@ class WarehouseResource(ConfigurableResource):
 
     @contextmanager
     def connection(self):
-        with connect(self.target()) as conn:
-            yield conn
+        """In a step, an unreachable warehouse fails the step at once with its alarm: a
+        refused connection is not mended by the step retries' minutes of backoff."""
+        try:
+            with connect(self.target()) as conn:
+                yield conn
+        except WarehouseUnreachable as error:
+            from orchestration.alarms import AlarmName  # noqa: PLC0415 - no import cycle
+            from orchestration.defs.sources import alarm_failure  # noqa: PLC0415
+
+            raise alarm_failure(error, AlarmName.WAREHOUSE_UNREACHABLE, retryable=False) from None

@@ -51,7 +51,7 @@ def test_the_console_has_one_line_per_stage_and_no_dbt_noise(two_runs):
     *_, output = two_runs
     stages = [line.split()[0] for line in output.splitlines() if line[:1].isalpha()
               and line.rstrip().endswith(" s")]
-    assert stages == ["sample", "definitions", "warehouse", "land", "checks", "build", "checks",
+    assert stages == ["sample", "warehouse", "definitions", "land", "checks", "build", "checks",
                       "publish", "checks", "alerts"], output
     assert "\x1b[" not in output  # no colour codes when not a terminal
     assert " START " not in output and "OK created" not in output  # dbt's lines: the log file

@@ -13,6 +13,7 @@ from dagster import (
     DefaultSensorStatus,
     RunsFilter,
     SensorDefinition,
+    Failure,
     SensorEvaluationContext,
     SkipReason,
     sensor,
@@ -22,7 +23,13 @@ from orchestration.defs.job_names import DAILY_JOB, REMEDIATION_JOB
 from orchestration.defs.monitoring.dead_runs import fail_dead_runs
 from orchestration.defs.monitoring.resources import MonitoringSettings
 from orchestration.defs.monitoring.runs import duration_finding, recent_durations
-from orchestration.defs.monitoring.service import AlertingResource, deliver, process_finished_run
+from orchestration.defs.monitoring.service import (
+    AlertingResource,
+    alert_while_unreachable,
+    deliver,
+    is_unreachable,
+    process_finished_run,
+)
 from orchestration.defs.staffing.remediation import remediation_request
 from orchestration.warehouse.resource import WarehouseResource
 
@@ -45,16 +52,23 @@ def monitoring_sensors() -> list[SensorDefinition]:
             filters=RunsFilter(statuses=FINISHED, updated_after=since),
             order_by="update_timestamp", ascending=True, limit=50)
         requests = []
-        with warehouse.connection() as conn:
-            router = alerting.router(conn)
-            for record in records:
-                report = process_finished_run(context.instance, record.dagster_run, router,
-                                              monitoring.thresholds())
-                if report and report.remediate_partition:
-                    requests.append(remediation_request(record.dagster_run.run_id,
-                                                        report.remediate_partition))
-                since = max(since, record.update_timestamp)
-            deliveries = deliver(router)
+        try:
+            with warehouse.connection() as conn:
+                router = alerting.router(conn)
+                for record in records:
+                    report = process_finished_run(context.instance, record.dagster_run, router,
+                                                  monitoring.thresholds())
+                    if report and report.remediate_partition:
+                        requests.append(remediation_request(record.dagster_run.run_id,
+                                                            report.remediate_partition))
+                    since = max(since, record.update_timestamp)
+                deliveries = deliver(router)
+        except Failure as failure:
+            if not is_unreachable(failure):
+                raise
+            # the alert log is in the warehouse: alert from the spool; the runs wait (cursor kept)
+            alert_while_unreachable(alerting, failure.description)
+            return SkipReason(failure.description)
         context.update_cursor(str(since.timestamp()))
         if requests:
             return requests

@@ -11,8 +11,8 @@ import os
 
 from dagster import ConfigurableResource, DagsterInstance, DagsterRun
 
-from orchestration.defs.monitoring import store
-from orchestration.alarms import Route
+from orchestration.defs.monitoring import spool, store
+from orchestration.alarms import AlarmName, Route
 from orchestration.defs.monitoring.mail import alert_mailer_from_env
 from orchestration.defs.monitoring.notify import ConsoleNotifier, SlackNotifier, slack_client
 from orchestration.defs.monitoring.pagerduty import pager_from_env
@@ -35,6 +35,19 @@ class AlertingResource(ConfigurableResource):
     monitoring_channel: str = ""
 
     def router(self, conn) -> AlertRouter:
+        """The router on the warehouse's alert log. The warehouse answers again: alerts
+        spooled while it did not are moved in, and its unreachable condition closes."""
+        router = self._router(store.AlertLog(conn))
+        if spool.move_spool_into(router.alert_log):
+            router.resolve(spool.unreachable_finding("the warehouse answers again"))
+        return router
+
+    def spool_router(self) -> tuple[AlertRouter, spool.SpoolAlertLog]:
+        """The router on the local spool, for when the warehouse is unreachable."""
+        spooled = spool.SpoolAlertLog(spool.spool_path())
+        return self._router(spooled), spooled
+
+    def _router(self, alert_log) -> AlertRouter:
         token = _env("SLACK_BOT_TOKEN")
         notifier = (SlackNotifier(slack_client(token, _env("SLACK_API_URL")))
                     if token else ConsoleNotifier())
@@ -44,10 +57,32 @@ class AlertingResource(ConfigurableResource):
             Route.MONITORING: self.monitoring_channel or _env("PST_SLACK_MONITORING_CHANNEL",
                                                               "#monitoring"),
         }
-        return AlertRouter(store.AlertLog(conn), notifier, channels=channels,
+        return AlertRouter(alert_log, notifier, channels=channels,
                            runbook_base_url=runbook_base_url(),
                            dagster_base_url=_env("PST_DAGSTER_URL", "http://127.0.0.1:3000"),
                            pager=pager_from_env(), mailer=alert_mailer_from_env())
+
+
+def is_unreachable(failure: Exception) -> bool:
+    """A step's or resource's Failure that says the warehouse did not answer."""
+    metadata = getattr(failure, "metadata", None) or {}
+    entry = metadata.get("alarm")
+    return getattr(entry, "value", entry) == AlarmName.WAREHOUSE_UNREACHABLE.value
+
+
+def alert_while_unreachable(alerting: AlertingResource, message: str,
+                            partition: str | None = None) -> list[Delivery]:
+    """Raise `warehouse-unreachable` through the spool and deliver it (Slack or the
+    console, PagerDuty); the same open condition is not sent twice. Never raises."""
+    try:
+        router, spooled = alerting.spool_router()
+        router.raise_finding(spool.unreachable_finding(message, partition))
+        deliveries = deliver(router)
+        spooled.save()
+        return deliveries
+    except Exception:  # noqa: BLE001 - the alert path must not turn one fault into two
+        log.exception("the warehouse-unreachable alert could not be spooled or delivered")
+        return []
 
 
 def _env(name: str, default: str | None = None) -> str | None:
