@@ -37,6 +37,21 @@ def test_a_missing_required_column_fails_naming_file_and_column(data_copy, dbt_m
     assert "staffing.csv" in output and "'lines_staffed'" in output
 
 
+def test_a_missing_column_pages_with_the_steps_own_message(data_copy, dbt_manifest, capsys):
+    """The P1 for the failed run says what failed, not only the job's name (issue 14, 5)."""
+    rows = read_csv(data_copy / "items.csv")
+    with (data_copy / "items.csv").open("w", newline="") as handle:
+        columns = [c for c in rows[0] if c != "units_per_line_day"]
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert run_partition(date(2026, 11, 19), data_copy) == 1
+    [page] = [line for line in capsys.readouterr().out.splitlines()
+              if "P1 prod-schedule-job-failed" in line]
+    assert "production_schedule_job failed: raw__sheets_items: items.csv" in page
+    assert "'units_per_line_day'" in page
+
+
 def test_bad_cells_are_kept_and_reported_not_fatal(data_copy, dbt_manifest):
     run_date = date(2026, 11, 21)
     rows = read_csv(data_copy / "items.csv")

@@ -12,10 +12,12 @@ from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
     BackfillPolicy,
+    Failure,
     Output,
     PartitionsDefinition,
 )
 from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from psycopg2 import sql
 
 from orchestration.alarms import alarm
@@ -106,7 +108,31 @@ def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Wareh
     invocation = dbt.cli(args, context=context, target_path=runs_target_path())
     # the column schema of each model: what the schema-drift checks compare (D55)
     events = invocation.stream().fetch_column_metadata(with_column_lineage=False)
-    yield from _annotated(events, context, warehouse, invocation.target_path / "manifest.json")
+    try:
+        yield from _annotated(events, context, warehouse, invocation.target_path / "manifest.json")
+    except DagsterDbtCliRuntimeError as error:
+        # the page and the console say which nodes failed and why, not dbt's command line
+        raise Failure(description=dbt_errors(invocation.target_path / "run_results.json")
+                      or str(error).splitlines()[0]) from error
+
+
+def dbt_errors(run_results: Path, limit: int = 3) -> str | None:
+    """'dbt build: N node(s) failed: model x: <first line of its error>; ...'."""
+    if not run_results.exists():
+        return None
+    results = json.loads(run_results.read_text()).get("results", [])
+    failed = [r for r in results if r.get("status") in ("error", "fail")]
+    if not failed:
+        return None
+    parts = []
+    for r in failed[:limit]:
+        lines = [x.strip() for x in (r.get("message") or "").splitlines() if x.strip()]
+        reason = next((x for x in lines if not x.startswith(("Database Error", "compiled"))),
+                      lines[0] if lines else r["status"])
+        kind, _package, name = r["unique_id"].split(".")[:3]  # <type>.<package>.<name>[.<hash>]
+        parts.append(f"{kind} {name}: {reason}")
+    more = f"; and {len(failed) - limit} more" if len(failed) > limit else ""
+    return f"dbt build: {len(failed)} node(s) failed: " + "; ".join(parts) + more
 
 
 def dbt_model_assets(partitions: PartitionsDefinition) -> list[AssetsDefinition]:

@@ -6,6 +6,8 @@ from dagster import AssetKey, AssetSelection, RunRequest, define_asset_job
 
 from orchestration.alarms import AlarmName
 from orchestration.defs.job_names import REMEDIATION_JOB
+from orchestration.defs.sources import SOURCES_GROUP
+
 REMEDIATION_OF = "pst/remediation_of"  # tag of a remediation run: the run it remediates
 STAFFING_TABS = [AssetKey(["raw", "sheets_staffing"]), AssetKey(["raw", "sheets_staffing_defaults"])]
 STAFFING_STEPS = tuple("__".join(key.path) for key in STAFFING_TABS)
@@ -14,9 +16,14 @@ SOURCE_ALARMS = (AlarmName.SHEETS_AUTH_FAILED, AlarmName.SUPPLYBUY_UNAVAILABLE)
 
 
 def remediation_job():
+    staffing = AssetSelection.assets(*STAFFING_TABS)
+    # What staffing feeds, with every model that feeds those (the daily run may have
+    # stopped before building any of them: a fresh warehouse has none), but no other
+    # source is landed again.
+    feeds = staffing.downstream().upstream() - AssetSelection.groups(SOURCES_GROUP)
     return define_asset_job(
         name=REMEDIATION_JOB,
-        selection=AssetSelection.assets(*STAFFING_TABS).downstream(),
+        selection=staffing | feeds,
         description="Re-run the staffing load (and what it feeds) once for a run_date whose "
                     "staffing was missing or failed to load.")
 
