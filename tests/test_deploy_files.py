@@ -323,6 +323,8 @@ def test_dagster_yaml_storage_comes_from_env(services):
         assert not missing, f"{name} lacks {missing}"
 
     assert config["run_coordinator"]["class"] == "QueuedRunCoordinator"
+    # the dbt steps of different runs queue in one pool (D64)
+    assert config["concurrency"]["pools"]["default_limit"] == 1
     assert config["run_monitoring"]["enabled"] is True
     assert config["run_monitoring"]["max_runtime_seconds"] > 0
     assert config["telemetry"]["enabled"] is False
