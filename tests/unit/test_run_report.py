@@ -9,7 +9,6 @@ from dagster import (
     AssetSelection,
     DagsterInstance,
     Definitions,
-    Failure,
     asset,
     asset_check,
     define_asset_job,
