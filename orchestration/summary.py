@@ -83,12 +83,14 @@ def print_failure(result, run_date: date) -> None:
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.step_failure_data.error
-            message = error.message.strip() if error else "unknown error"
+            user_failure = event.step_failure_data.user_failure_data
+            # the platform's own message when it gave one (no Python class path)
+            message = (user_failure.description if user_failure and user_failure.description
+                       else error.message.strip() if error else "unknown error")
             cause = error.cause.message.strip() if error and error.cause else ""
             print(f"  step {event.step_key}: {message}")
-            if cause:
+            if cause and message not in cause:
                 print(f"    caused by: {cause}")
-            user_failure = event.step_failure_data.user_failure_data
             alarm = user_failure.metadata.get("alarm") if user_failure else None
             if alarm is not None:
                 print(f"    alarm: {alarm.value}")

@@ -46,8 +46,11 @@ def test_a_missing_column_pages_with_the_steps_own_message(data_copy, dbt_manife
         writer.writeheader()
         writer.writerows(rows)
     assert run_partition(date(2026, 11, 19), data_copy) == 1
-    [page] = [line for line in capsys.readouterr().out.splitlines()
-              if "P1 prod-schedule-job-failed" in line]
+    output = capsys.readouterr().out
+    [page] = [line for line in output.splitlines() if "P1 prod-schedule-job-failed" in line]
+    # the summary under the run: the step's own message, no Python class path or traceback
+    assert "  step raw__sheets_items: items.csv (tab 'items'): missing required column" in output
+    assert "dagster._core" not in output and "Traceback" not in output
     assert "production_schedule_job failed: raw__sheets_items: items.csv" in page
     assert "'units_per_line_day'" in page
 
