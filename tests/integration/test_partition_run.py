@@ -46,7 +46,8 @@ def test_a_missing_column_pages_with_the_steps_own_message(data_copy, dbt_manife
         writer.writeheader()
         writer.writerows(rows)
     assert run_partition(date(2026, 11, 19), data_copy) == 1
-    output = capsys.readouterr().out
+    captured = capsys.readouterr()
+    output = captured.out + captured.err  # the console notifier writes alerts to stderr
     [page] = [line for line in output.splitlines() if "P1 prod-schedule-job-failed" in line]
     # the summary under the run: the step's own message, no Python class path or traceback
     assert "  step raw__sheets_items: items.csv (tab 'items'): missing required column" in output
