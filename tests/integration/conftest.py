@@ -53,3 +53,13 @@ def run_partition(run_date: date, data_dir: Path, capsys=None, **env) -> int:
 
     with environment(PST_LOCAL_DATA_DIR=str(data_dir), **env):
         return main(["--run-date", run_date.isoformat()])
+
+
+def route_findings(router, findings, resolutions) -> None:
+    """What the alert path does with a check's findings: close what cleared, raise the
+    rest, deliver (the sensor and make run do it through process_finished_run)."""
+    for resolution in resolutions:
+        router.resolve(resolution)
+    for finding in findings:
+        router.raise_finding(finding)
+    router.deliver_pending()

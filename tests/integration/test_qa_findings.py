@@ -24,7 +24,7 @@ import pytest
 from psycopg2 import sql
 
 from tests.fakes.slack_server import FakeSlack
-from tests.integration.conftest import environment, run_partition
+from tests.integration.conftest import environment, run_partition, route_findings
 from tests.integration.parity import fetch_dicts, published_schedule, schedule_differences
 from tests.reference.scheduler import compute_schedule
 
@@ -464,11 +464,7 @@ def test_findings_that_exclude_nothing_go_to_the_digest_only(faults, slack, tmp_
             assert [(f.alarm, f.effective_severity.value) for f in findings] == [
                 ("qa-findings-summary", "P4")]
             router = AlertingResource().router(conn)
-            for resolution in resolutions:
-                router.resolve(resolution)
-            for finding in findings:
-                router.raise_finding(finding)
-            router.deliver_pending()
+            route_findings(router, findings, resolutions)
             assert qa_messages(slack, start) == []
             assert send_daily_digest(router, sender=FileDigestWriter(tmp_path))
         [digest] = [p.read_text() for p in tmp_path.glob("*.txt")]

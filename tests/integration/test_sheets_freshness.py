@@ -23,7 +23,7 @@ from orchestration.landing.snapshots import snapshot_in_force
 from orchestration.landing.tabular import landing_rows
 from orchestration.settings import Settings
 from tests.fakes.slack_server import FakeSlack
-from tests.integration.conftest import environment
+from tests.integration.conftest import environment, route_findings
 
 pytestmark = pytest.mark.integration
 
@@ -72,11 +72,7 @@ def route(conn, outcomes, slack):
     findings, resolutions = check_findings(evaluations, RUN_DATE.isoformat(), "run-freshness")
     with environment(SLACK_BOT_TOKEN=TOKEN, SLACK_API_URL=slack.api_url):
         router = AlertingResource().router(conn)
-        for resolution in resolutions:
-            router.resolve(resolution)
-        for finding in findings:
-            router.raise_finding(finding)
-        router.deliver_pending()
+        route_findings(router, findings, resolutions)
     with conn.cursor() as cur:
         cur.execute("select subject, status from ops.alert_log where alarm = "
                     "'data-freshness-stale' and partition_key = %s order by subject",

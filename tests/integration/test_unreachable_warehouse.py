@@ -21,7 +21,7 @@ from tests.integration.parity import fetch_dicts
 pytestmark = pytest.mark.integration
 
 RUN_DATE = date(2026, 11, 21)
-TOKEN = "xoxb-unreachable-test"
+TOKEN = "test-bot-token"  # what the Slack stand-in accepts
 
 
 def closed_port() -> int:
