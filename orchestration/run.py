@@ -21,7 +21,7 @@ from pathlib import Path
 from orchestration.console import Console, StageTracker, stage_logger_def
 from orchestration.defs.job_names import DAILY_JOB, LAND_JOB
 from orchestration.local_instance import prepare_dagster_home
-from orchestration.settings import Settings, local_data_dir, pst_home
+from orchestration.settings import DeploymentNotConfigured, Settings, local_data_dir, pst_home
 
 
 def ensure_local_data() -> Path:
@@ -146,7 +146,13 @@ def _log_file(run_date: date) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    config = Settings.from_env()
+    try:
+        config = Settings.from_env()
+        # production: every missing setting named before a sample, a warehouse or a run exists
+        config.refuse_incomplete_production()
+    except (ValueError, DeploymentNotConfigured) as error:
+        print(error, file=sys.stderr)
+        return 2
     run_date = args.run_date or config.today()
     console = Console()
     problem = _bad_run_date(run_date, config)
@@ -156,8 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     level = _log_level()
     started = time.monotonic()
 
-    with console.timed("sample") as stage:
-        stage.detail = f"local sources in {ensure_local_data()}"
+    if config.deployment == "local":  # production never reads a CSV stand-in
+        with console.timed("sample") as stage:
+            stage.detail = f"local sources in {ensure_local_data()}"
     with console.timed("warehouse") as stage:  # before anything slow: unreachable is said at once
         where, unreachable = check_warehouse()
         stage.detail = f"{where}: UNREACHABLE" if unreachable else where

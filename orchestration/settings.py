@@ -64,7 +64,6 @@ class Settings:
     step_retries: int = 3                      # a failed fetch step: 3 retries,
     retry_delay_seconds: float = 30.0          # first delay 30 s, doubling (jittered)
     supplybuy_rate_limit_seconds: float = 300.0  # a Supplybuy pull waits on 429s at most this long
-    dbt_target: str = "local"                  # what Dagster builds: local | redshift
     scheduling: Scheduling = field(default_factory=Scheduling)
     thresholds: Thresholds = field(default_factory=Thresholds)
 
@@ -111,7 +110,6 @@ class Settings:
                                        float),
             supplybuy_rate_limit_seconds=number("PST_SUPPLYBUY_RATE_LIMIT_SECONDS",
                                                 defaults.supplybuy_rate_limit_seconds, float),
-            dbt_target=get("PST_DBT_TARGET") or defaults.dbt_target,
             thresholds=thresholds,
         )
 
@@ -120,21 +118,57 @@ class Settings:
         is run_date = today."""
         return datetime.now(ZoneInfo(self.plant_timezone)).date()
 
+    @property
+    def dbt_target(self) -> str:
+        """What Dagster builds: the deployment's warehouse decides it (one setting,
+        PST_DATABASE_URL, for dbt and every Python connection)."""
+        return "redshift" if self.deployment == "production" else "local"
+
     def missing_for_production(self, env: Mapping[str, str] | None = None) -> list[str]:
-        """The settings PST_DEPLOYMENT=production cannot start without (none locally)."""
+        """The settings PST_DEPLOYMENT=production cannot start without (none locally):
+        every one missing, so that one message names them all."""
         if self.deployment != "production":
             return []
         env = os.environ if env is None else env
+
+        def has(name: str) -> bool:
+            return bool((env.get(name) or "").strip())
+
+        secret = has("PST_SECRETS_ARN")
+        url = (env.get("PST_DATABASE_URL") or "").strip()
+        inventory = (env.get("PST_ERP_INVENTORY") or "erp").strip().lower()
         required = {
-            "PST_DBT_TARGET=redshift": self.dbt_target == "redshift",
-            "PST_DATABASE_URL": bool((env.get("PST_DATABASE_URL") or "").strip()),
-            "GOOGLE_SHEETS_SPREADSHEET_ID": bool(env.get("GOOGLE_SHEETS_SPREADSHEET_ID")),
-            "SUPPLYBUY_BASE_URL": bool(env.get("SUPPLYBUY_BASE_URL")),
-            "PST_ERP_INVENTORY=erp": (env.get("PST_ERP_INVENTORY") or "").lower() == "erp",
-            "PST_RAW_BUCKET": bool(env.get("PST_RAW_BUCKET")),
-            "SLACK_BOT_TOKEN": bool(env.get("SLACK_BOT_TOKEN")),
+            "PST_DATABASE_URL (redshift://user:password@host:5439/db)":
+                url.startswith("redshift://"),
+            "PST_REDSHIFT_COPY_ROLE_ARN": has("PST_REDSHIFT_COPY_ROLE_ARN"),
+            "PST_RAW_BUCKET": has("PST_RAW_BUCKET"),
+            "GOOGLE_SHEETS_SPREADSHEET_ID": has("GOOGLE_SHEETS_SPREADSHEET_ID"),
+            "GOOGLE_APPLICATION_CREDENTIALS or PST_SECRETS_ARN":
+                secret or has("GOOGLE_APPLICATION_CREDENTIALS"),
+            "SUPPLYBUY_BASE_URL": has("SUPPLYBUY_BASE_URL"),
+            "SUPPLYBUY_API_TOKEN or PST_SECRETS_ARN": secret or has("SUPPLYBUY_API_TOKEN"),
+            "SLACK_BOT_TOKEN": has("SLACK_BOT_TOKEN"),
+            "PST_ERP_INVENTORY=erp (the ERP owns erp.inventory_snapshot)": inventory == "erp",
         }
         return [name for name, present in required.items() if not present]
+
+    def refuse_incomplete_production(self, env: Mapping[str, str] | None = None) -> None:
+        """Raise DeploymentNotConfigured naming every missing setting (before anything
+        is written: no embedded warehouse, no sample, no Dagster run)."""
+        missing = self.missing_for_production(env)
+        if missing:
+            raise DeploymentNotConfigured(
+                "PST_DEPLOYMENT=production needs these settings, which are not set: "
+                + "; ".join(missing) + " (docs/configuration.md)")
+
+
+class DeploymentNotConfigured(RuntimeError):
+    """PST_DEPLOYMENT=production with settings missing: nothing may start."""
+
+
+def deployment() -> str:
+    """PST_DEPLOYMENT, validated (`local` by default)."""
+    return Settings.from_env().deployment
 
 
 def plant_today() -> date:
@@ -198,10 +232,17 @@ def secrets_arn() -> str | None:
     return _env("PST_SECRETS_ARN")
 
 
+def redshift_copy_role_arn() -> str | None:
+    """The IAM role Redshift assumes to COPY the landed CSV files from PST_RAW_BUCKET."""
+    return _env("PST_REDSHIFT_COPY_ROLE_ARN")
+
+
 def erp_owns_inventory() -> bool:
-    """PST_ERP_INVENTORY=erp: erp.inventory_snapshot is the ERP's (production), read only.
-    Default `local`: the platform loads inventory_snapshot.csv into it."""
-    value = (_env("PST_ERP_INVENTORY") or "local").lower()
+    """PST_ERP_INVENTORY=erp: erp.inventory_snapshot is the ERP's, read only (the
+    default of the production deployment, which refuses `local`). `local`: the
+    platform loads inventory_snapshot.csv into it (the local deployment's default)."""
+    default = "erp" if deployment() == "production" else "local"
+    value = (_env("PST_ERP_INVENTORY") or default).lower()
     if value not in ("local", "erp"):
         raise ValueError(f"PST_ERP_INVENTORY must be 'local' or 'erp' (got {value!r})")
     return value == "erp"

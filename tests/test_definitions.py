@@ -136,8 +136,8 @@ def test_production_refuses_to_start_naming_every_missing_setting():
 
     with pytest.raises(DeploymentNotConfigured) as refused:
         build_definitions(Settings(deployment="production"))
-    for name in ("PST_DBT_TARGET=redshift", "PST_DATABASE_URL", "GOOGLE_SHEETS_SPREADSHEET_ID",
-                 "SUPPLYBUY_BASE_URL", "PST_ERP_INVENTORY=erp"):
+    for name in ("PST_DATABASE_URL", "PST_REDSHIFT_COPY_ROLE_ARN", "PST_RAW_BUCKET",
+                 "GOOGLE_SHEETS_SPREADSHEET_ID", "SUPPLYBUY_BASE_URL", "SLACK_BOT_TOKEN"):
         assert name in str(refused.value)
 
 

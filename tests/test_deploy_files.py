@@ -205,9 +205,12 @@ def test_platform_env_points_at_the_compose_postgres(compose, services):
     assert (url.hostname, url.port) == ("postgres", 5432)
     assert (url.username, url.password) == (pg["POSTGRES_USER"], pg["POSTGRES_PASSWORD"])
     assert url.path.lstrip("/") == pg["POSTGRES_DB"]
-    assert env["PST_DBT_TARGET"] == "local"
+    from orchestration.warehouse.target import parse_database_url
+
+    assert env["PST_DEPLOYMENT"] == "local"
     profiles = _load(ROOT / "dbt_project" / "profiles.yml")
-    assert env["PST_DBT_TARGET"] in next(iter(profiles.values()))["outputs"]
+    target = parse_database_url(env["PST_DATABASE_URL"])
+    assert target.dbt_target in next(iter(profiles.values()))["outputs"]
 
     # Dagster storage: a second database on the same server, created at init.
     for name in ("dagster_migrate", "user_code", "webserver", "daemon"):

@@ -7,20 +7,15 @@ from dagster_aws.s3 import S3Resource
 
 from orchestration.landing.local_form import LocalFormSources
 from orchestration.landing.raw_archive import RawArchiveResource
-from orchestration.settings import Settings
+from orchestration.settings import DeploymentNotConfigured, Settings
 from orchestration.warehouse.resource import WarehouseResource
 
 
-class DeploymentNotConfigured(RuntimeError):
-    """PST_DEPLOYMENT=production with settings missing: nothing may start."""
+__all__ = ["DeploymentNotConfigured", "shared_resources"]
 
 
 def shared_resources(settings: Settings) -> dict:
-    missing = settings.missing_for_production()
-    if missing:
-        raise DeploymentNotConfigured(
-            "PST_DEPLOYMENT=production needs these settings, which are not set: "
-            + ", ".join(missing) + " (docs/configuration.md)")
+    settings.refuse_incomplete_production()
     # AWS clients take region, endpoint and credentials from the usual AWS environment
     # (AWS_REGION, AWS_ENDPOINT_URL, the ECS task role); they are built only when used.
     return {

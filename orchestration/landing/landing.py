@@ -7,7 +7,6 @@ and inserts the new ones in one transaction, so a re-run is idempotent.
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from typing import Iterable, Sequence
 
@@ -15,7 +14,8 @@ from psycopg2 import sql
 
 from orchestration.landing import specs
 from orchestration.landing.tabular import LandingRow
-from orchestration.landing.text_rules import needs_storable, storable
+from orchestration.landing.loaders import POSTGRES_COPY, RowLoader
+from orchestration.landing.text_rules import storable
 from orchestration.warehouse.connection import table_exists
 
 TEXT = sql.SQL("varchar(65535)")  # Redshift's `text` would silently mean varchar(256)
@@ -41,43 +41,9 @@ def _create(cur, qualified: tuple[str, str], columns: Sequence[tuple[str, sql.Co
     )
 
 
-# COPY text format: backslash, tab and line breaks inside a value are escaped.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text_rows(cur, qualified, columns, rows: Iterable[Sequence]) -> int:
-    """COPY where NULL is written as \\N so that empty strings survive as ''."""
-    buffer, count = io.StringIO(), 0
-    statement = sql.SQL("copy {} ({}) from stdin with (format text)").format(
-        _table(qualified), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-
-    def escape(value) -> str:
-        if value is None:
-            return "\\N"
-        if isinstance(value, str):
-            return value.translate(_COPY_ESCAPES)
-        return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
-
-    def flush() -> None:
-        buffer.seek(0)
-        cur.copy_expert(statement.as_string(cur), buffer)
-        buffer.seek(0)
-        buffer.truncate()
-
-    for row in rows:
-        line = "\t".join(escape(v) for v in row)
-        if needs_storable(line):
-            # Last line of defence (D63): landing_rows has marked the cells of every
-            # grid already, but no value of any source (a Supplybuy record, a
-            # reason) may make COPY reject the whole table.
-            line = "\t".join(escape(storable(v) if isinstance(v, str) else v) for v in row)
-        buffer.write(line + "\n")
-        count += 1
-        if count % 200_000 == 0:
-            flush()
-    flush()
-    return count
+def _copy_text_rows(cur, qualified, columns, rows: Iterable[Sequence],
+                    loader: RowLoader = POSTGRES_COPY) -> int:
+    return loader.copy(cur, qualified, columns, rows)
 
 
 def record_load(cur, source: str, snapshot_dt: date, loaded_at: datetime, row_count: int,
@@ -97,7 +63,7 @@ def record_load(cur, source: str, snapshot_dt: date, loaded_at: datetime, row_co
 
 def land_sheet_tab(conn, tab: specs.SheetTab, rows: Sequence[LandingRow],
                    snapshot_dt: date, loaded_at: datetime,
-                   extra_columns: Sequence[str] = ()) -> int:
+                   extra_columns: Sequence[str] = (), loader: RowLoader = POSTGRES_COPY) -> int:
     """Replace the tab's snapshot `snapshot_dt` with these rows (all cells as text)."""
     columns = list(tab.required_columns)
     with conn.cursor() as cur:
@@ -107,6 +73,7 @@ def land_sheet_tab(conn, tab: specs.SheetTab, rows: Sequence[LandingRow],
         landed = _copy_text_rows(
             cur, tab.raw_table, columns + [n for n, _ in _META],
             ((*r.cells, r.extra_json, r.row_number, snapshot_dt, loaded_at) for r in rows),
+            loader,
         )
         record_load(cur, tab.raw_table[1], snapshot_dt, loaded_at, landed, extra_columns)
         return landed
@@ -122,7 +89,8 @@ def ensure_forecast_table(cur) -> None:
                ("_loaded_at", sql.SQL("timestamptz"))])
 
 
-def land_forecasts(conn, records: Iterable[Sequence], snapshot_dt: date, loaded_at: datetime) -> int:
+def land_forecasts(conn, records: Iterable[Sequence], snapshot_dt: date, loaded_at: datetime,
+                   loader: RowLoader = POSTGRES_COPY) -> int:
     """Replace the pull of `snapshot_dt`; records are (item_id, dc, forecast_date,
     forecast_units, updated_at, row_number) as text."""
     with conn.cursor() as cur:
@@ -133,6 +101,7 @@ def land_forecasts(conn, records: Iterable[Sequence], snapshot_dt: date, loaded_
             cur, specs.FORECAST_RAW_TABLE,
             FORECAST_RAW_COLUMNS + ["_row_number", "snapshot_dt", "_loaded_at"],
             ((*r[:5], r[5], snapshot_dt, loaded_at) for r in records),
+            loader,
         )
         record_load(cur, specs.FORECAST_RAW_TABLE[1], snapshot_dt, loaded_at, landed)
         return landed

@@ -13,18 +13,35 @@ from orchestration.warehouse.embedded import start_embedded
 from orchestration.warehouse.target import WarehouseTarget, parse_database_url
 
 
-def ensure_warehouse(*, keep_running: bool = False) -> WarehouseTarget:
-    """PST_DATABASE_URL when set, else the embedded server (started if needed).
+def configured_target() -> WarehouseTarget | None:
+    """PST_DATABASE_URL parsed and checked against the deployment, or None (embedded).
 
-    Also exports the dbt profile's PST_PG_* variables so that dbt, run as a
-    subprocess, reaches the same database as the loaders.
-    """
+    The production deployment is Redshift and never starts the embedded server;
+    the local one is PostgreSQL (a Redshift URL there would build dbt's `local`
+    target against Redshift)."""
+    deployment = settings.deployment()
     url = settings.database_url()
-    target = (
-        parse_database_url(url)
-        if url
-        else start_embedded(settings.pst_home() / "warehouse", keep_running=keep_running)
-    )
+    if deployment == "production":
+        settings.Settings.from_env().refuse_incomplete_production()
+    if not url:
+        return None
+    target = parse_database_url(url)
+    if deployment == "local" and target.is_redshift:
+        raise settings.DeploymentNotConfigured(
+            "PST_DATABASE_URL is a Redshift URL: Redshift is the production deployment "
+            "(set PST_DEPLOYMENT=production and its settings, docs/configuration.md)")
+    return target
+
+
+def ensure_warehouse(*, keep_running: bool = False) -> WarehouseTarget:
+    """PST_DATABASE_URL when set, else the embedded server (started if needed; local
+    deployment only).
+
+    Also exports the dbt profile's variables (PST_PG_* or REDSHIFT_*) so that dbt,
+    run as a subprocess, reaches the same database as the loaders.
+    """
+    target = configured_target() or start_embedded(
+        settings.pst_home() / "warehouse", keep_running=keep_running)
     os.environ.update(target.dbt_env())
     return target
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from dagster import ConfigurableResource
 
 from orchestration.warehouse import WarehouseTarget, WarehouseUnreachable, connect, ensure_warehouse
+
+if TYPE_CHECKING:
+    from orchestration.landing.archive import ArchiveWriter
+    from orchestration.landing.loaders import RowLoader
 
 
 class WarehouseResource(ConfigurableResource):
@@ -18,6 +23,16 @@ class WarehouseResource(ConfigurableResource):
 
     def target(self) -> WarehouseTarget:
         return ensure_warehouse()
+
+    def loader(self, archive: "ArchiveWriter") -> "RowLoader":
+        """How this warehouse takes landed rows: COPY FROM STDIN on PostgreSQL; on
+        Redshift a CSV object in the raw archive (S3) and COPY from there."""
+        from orchestration import settings  # noqa: PLC0415
+        from orchestration.landing.loaders import POSTGRES_COPY, RedshiftS3Copy  # noqa: PLC0415
+
+        if not self.target().is_redshift:
+            return POSTGRES_COPY
+        return RedshiftS3Copy(archive, settings.redshift_copy_role_arn() or "")
 
     @contextmanager
     def connection(self):

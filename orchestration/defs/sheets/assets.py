@@ -91,7 +91,9 @@ def build_sheet_tab_asset(tab: specs.SheetTab, partitions: PartitionsDefinition,
         except OSError as error:  # the local form: a missing or unreadable file is not transient
             raise Failure(description=str(error), allow_retries=False) from error
         with warehouse.connection() as conn:
-            landed = landing.land_sheet_tab(conn, tab, rows, run_date, loaded_at, extra_columns)
+            landed = landing.land_sheet_tab(
+                conn, tab, rows, run_date, loaded_at, extra_columns,
+                loader=warehouse.loader(raw_archive.writer(table, run_date, loaded_at)))
             schema = column_schema(conn, tab.raw_table)
         if extra_columns:
             # Kept in _extra_columns; the schema-drift check reads the load log.

@@ -5,6 +5,7 @@ required column fails the load itself, with the same alarm)."""
 from datetime import date
 
 from dagster import AssetCheckExecutionContext, AssetChecksDefinition, AssetKey, asset_check
+from psycopg2 import sql
 
 from orchestration.alarms import AlarmName
 from orchestration.check_results import CheckOutcome
@@ -24,8 +25,10 @@ def evaluate_header_drift(conn, tab: specs.SheetTab, run_date: date) -> CheckOut
     with conn.cursor() as cur:
         extra = None
         if table_exists(cur, *specs.LOADS_TABLE):
-            cur.execute("select extra_columns from raw.source_loads where source = %s "
-                        "and snapshot_dt <= %s order by snapshot_dt desc limit 1",
+            # `raw` is a reserved word on Redshift: every relation is a quoted identifier
+            cur.execute(sql.SQL("select extra_columns from {} where source = %s "
+                                "and snapshot_dt <= %s order by snapshot_dt desc limit 1")
+                        .format(sql.Identifier(*specs.LOADS_TABLE)),
                         (tab.raw_table[1], run_date))
             row = cur.fetchone()
             extra = row[0] if row else None

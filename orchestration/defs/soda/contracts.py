@@ -141,21 +141,30 @@ def _resolve_variables(contract: Path, target: "WarehouseTarget",
 
 
 def _data_source(target: "WarehouseTarget"):
-    """The Soda data source, built in memory (the password is never written or logged)."""
+    """The Soda data source, built in memory (the password is never written or logged):
+    soda-postgres on PostgreSQL, soda-redshift on Redshift (the same contracts)."""
+    connection = {
+        "host": target.host,  # a hostname or the embedded server's socket directory
+        "port": target.port,
+        "user": target.user,
+        "password": target.password,  # pydantic SecretStr from here on
+        "database": target.dbname,
+    }
+    if target.is_redshift:
+        from soda_redshift.common.data_sources.redshift_data_source import RedshiftDataSourceImpl
+        from soda_redshift.common.data_sources.redshift_data_source_connection import (
+            RedshiftDataSource,
+        )
+
+        model = RedshiftDataSource.model_validate(
+            {"name": DATA_SOURCE_NAME, "type": "redshift", "connection": connection})
+        return RedshiftDataSourceImpl(data_source_model=model)
+
     from soda_postgres.common.data_sources.postgres_data_source import PostgresDataSourceImpl
     from soda_postgres.common.data_sources.postgres_data_source_connection import PostgresDataSource
 
-    model = PostgresDataSource.model_validate({
-        "name": DATA_SOURCE_NAME,
-        "type": "postgres",
-        "connection": {
-            "host": target.host,  # a hostname or the embedded server's socket directory
-            "port": target.port,
-            "user": target.user,
-            "password": target.password,  # pydantic SecretStr from here on
-            "database": target.dbname,
-        },
-    })
+    model = PostgresDataSource.model_validate(
+        {"name": DATA_SOURCE_NAME, "type": "postgres", "connection": connection})
     return PostgresDataSourceImpl(data_source_model=model)
 
 

@@ -74,7 +74,10 @@ def supplybuy_forecasts_asset(partitions: PartitionsDefinition,
             except OSError as error:  # a missing file is not transient: no step retries
                 raise Failure(description=str(error), allow_retries=False) from error
         with warehouse.connection() as conn:
-            landed = landing.land_forecasts(conn, records, run_date, loaded_at)
+            landed = landing.land_forecasts(
+                conn, records, run_date, loaded_at,
+                loader=warehouse.loader(raw_archive.writer(specs.FORECAST_RAW_TABLE[1], run_date,
+                                                           loaded_at)))
             schema = column_schema(conn, specs.FORECAST_RAW_TABLE)
         return MaterializeResult(metadata={"dagster/row_count": landed, **schema,
                                            "snapshot_dt": run_date.isoformat(), **metadata})
