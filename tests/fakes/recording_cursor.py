@@ -22,15 +22,23 @@ def render_composable(part: sql.Composable) -> str:
         return ".".join(_quote_ident(s) for s in part.strings)
     if isinstance(part, sql.Literal):
         return extensions.adapt(part.wrapped).getquoted().decode()
+    if isinstance(part, sql.Placeholder):
+        return f"%({part.name})s" if part.name else "%s"
     if isinstance(part, sql.SQL):
         return part.string
     raise TypeError(f"cannot render {part!r}")
 
 
-def bind(statement: str, params: Sequence[Any] | None) -> str:
+def _literal(value: Any) -> str:
+    return extensions.adapt(value).getquoted().decode()
+
+
+def bind(statement: str, params: Sequence[Any] | dict | None) -> str:
     if not params:
         return statement
-    return statement % tuple(extensions.adapt(p).getquoted().decode() for p in params)
+    if isinstance(params, dict):
+        return statement % {k: _literal(v) for k, v in params.items()}
+    return statement % tuple(_literal(p) for p in params)
 
 
 class RecordingCursor:
