@@ -60,7 +60,7 @@ class PostgresCopy:
 
         def flush() -> None:
             buffer.seek(0)
-            cur.copy_expert(statement.as_string(cur), buffer)
+            cur.copy_expert(statement, buffer)  # psycopg2 renders the Composed itself
             buffer.seek(0)
             buffer.truncate()
 

@@ -58,8 +58,9 @@ class RecordingCursor:
         self.owner.statements.append(rendered)
         self._rows = list(self.owner.answer(rendered))
 
-    def copy_expert(self, statement: str, buffer) -> None:
-        self.owner.statements.append(statement)
+    def copy_expert(self, statement, buffer) -> None:
+        self.owner.statements.append(render_composable(statement)
+                                     if isinstance(statement, sql.Composable) else statement)
 
     def fetchone(self):
         return self._rows[0] if self._rows else None

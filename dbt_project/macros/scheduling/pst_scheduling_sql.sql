@@ -8,7 +8,8 @@
       (38,12) * (38,12) is (38,24): 14 integer digits, ample for units and lines);
     * division is the only inexact operation (avg_demand, days_of_supply,
       need_units, need / rate, x / R), done by pst_div(): >= 16 significant
-      digits on PostgreSQL, scale 23 on Redshift, then rounded to 12 decimals.
+      digits on PostgreSQL, scale 12 on Redshift (its precision rules, below),
+      then rounded to 12 decimals.
       The rules' 1e-9 guards absorb that noise. Projected inventory, lines and
       goals involve no division and are carried exactly from day to day.
       Thresholds that can be evaluated without dividing (candidate, reactive
@@ -38,9 +39,14 @@
 {%- endmacro %}
 
 {% macro default__pst_div(numerator, denominator) -%}
-  {#- Redshift: (38,12) / (20,10) -> scale max(4, 12+20-10+1) = 23, so up to 15
-      integer digits in the quotient and no precision overflow. -#}
-  (cast({{ numerator }} as numeric(38,12)) / cast({{ denominator }} as numeric(20,10)))
+  {#- Redshift ("Computations with numeric values"): p1,s1 / p2,s2 has scale
+      max(4, s1 + p2 - s2 + 1) and precision p1 - s1 + s2 + scale; above 38 the
+      scale is cut to 38 minus the integer digits (p1 - s1 + s2), never below 4.
+      (38,12) / (20,10) would be 59 digits, cut to numeric(38,4): 4 decimals.
+      (28,12) / (22,10): 16 + 10 = 26 integer digits, scale min(25, 38 - 26) = 12,
+      i.e. numeric(38,12). Numerators up to 10^16 units, denominators up to 10^12
+      with 10 decimals (the inputs' scale, pst_numeric_type): ample. -#}
+  (cast({{ numerator }} as numeric(28,12)) / cast({{ denominator }} as numeric(22,10)))
 {%- endmacro %}
 
 {#- dbt-redshift dispatches redshift__, then postgres__, then default__: every

@@ -15,7 +15,7 @@
     on_schema_change='append_new_columns',
     pre_hook="{{ pst_delete_current_run_date() }}",
     post_hook="{{ pst_refuse_unstaged_publish(ref('fact_production_schedule_staged')) }}",
-    indexes=[{'columns': ['run_date', 'fps_dt']}],
+    indexes=([{'columns': ['run_date', 'fps_dt']}] if target.type == 'postgres' else []),
     sort=['run_date', 'fps_dt'],
     dist='even',
 ) }}

@@ -5,7 +5,7 @@
 -- on-hand units of the DCs mapped to the location, as of run_date).
 {%- set W = pst_demand_window_days() %}
 {{ config(
-    indexes=[{'columns': ['plan_day', 'item_id', 'manufacturing_location'], 'unique': true}],
+    indexes=([{'columns': ['plan_day', 'item_id', 'manufacturing_location'], 'unique': true}] if target.type == 'postgres' else []),
     sort=['plan_day', 'manufacturing_location', 'item_id'],
     dist='item_id',
 ) }}

@@ -5,7 +5,7 @@
 {%- set window_days = pst_horizon_days() + pst_demand_window_days() - 1 %}
 {{ config(
     pre_hook="{{ pst_work_mem() }}",
-    indexes=[{'columns': ['item_id', 'manufacturing_location', 'forecast_date'], 'unique': true}],
+    indexes=([{'columns': ['item_id', 'manufacturing_location', 'forecast_date'], 'unique': true}] if target.type == 'postgres' else []),
 ) }}
 
 with window_days as (

@@ -3,7 +3,7 @@
 -- valid staffing_defaults rows and valid active items. Per plan date: the
 -- staffing row of that date, else the default of its ISO day of week, else 0
 -- (lines_source = 'missing'; ps_qa_missing_inputs code 1 when the pool has items).
-{{ config(indexes=[{'columns': ['manufacturing_location', 'line_type', 'dt'], 'unique': true}]) }}
+{{ config(indexes=([{'columns': ['manufacturing_location', 'line_type', 'dt'], 'unique': true}] if target.type == 'postgres' else [])) }}
 
 with plan_dates as (
     {{ pst_run_days(pst_horizon_days()) | indent(4) }}

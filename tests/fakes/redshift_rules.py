@@ -1,0 +1,112 @@
+"""What Redshift would refuse or compute differently, checked on captured SQL.
+
+Each statement must parse with sqlglot's `redshift` dialect and contain none of
+the PostgreSQL-only constructs below (sqlglot accepts several of them, so they
+are looked for by pattern), and every division of explicitly cast decimals must
+keep scale >= 12 under Redshift's documented rules ("Computations with numeric
+values"): for p1,s1 / p2,s2 the scale is max(4, s1 + p2 - s2 + 1) and the
+precision p1 - s1 + s2 + scale; above precision 38 the scale shrinks to what is
+left after the integer digits (never below 4): numeric(38,12) / numeric(20,10)
+is numeric(38,4).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+import sqlglot
+from sqlglot import exp
+
+MIN_DIVISION_SCALE = 12
+
+# (name, pattern): constructs Redshift lacks or treats differently
+_FORBIDDEN = [
+    ("COPY FROM STDIN", r"\bcopy\b[^;]*\bfrom\s+stdin\b"),
+    ("to_regclass", r"\bto_regclass\s*\("),
+    ("CREATE INDEX", r"\bcreate\s+(unique\s+)?index\b"),
+    ("ON CONFLICT", r"\bon\s+conflict\b"),
+    ("generate_series", r"\bgenerate_series\s*\("),
+    ("DISTINCT ON", r"\bdistinct\s+on\s*\("),
+    ("FILTER (WHERE", r"\bfilter\s*\(\s*where\b"),
+    ("jsonb", r"::\s*jsonb\b|\bjsonb\b"),
+    ("string_agg", r"\bstring_agg\s*\("),
+    ("arrays", r"\barray_agg\s*\(|\barray\s*\[|\bunnest\s*\(|\[\]"),
+    ("LATERAL", r"\blateral\b"),
+    ("bare numeric", r"\b(numeric|decimal)\b(?!\s*\()"),
+    ("bare text type", r"(::\s*text\b|\bas\s+text\s*\)|\"\s+text\b(?!\s*\())"),
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    statement: int
+    rule: str
+    excerpt: str
+
+    def __str__(self) -> str:
+        return f"statement {self.statement}: {self.rule}: {self.excerpt}"
+
+
+def _without_strings(statement: str) -> str:
+    """Patterns look at SQL, not at the text inside string literals or comments."""
+    statement = re.sub(r"--[^\n]*", " ", statement)
+    statement = re.sub(r"/\*.*?\*/", " ", statement, flags=re.S)
+    return re.sub(r"'(?:[^']|'')*'", "''", statement)
+
+
+def _decimal_type(node: exp.Expression) -> tuple[int, int] | None:
+    """(precision, scale) of an explicit cast to decimal(p, s), else None."""
+    while isinstance(node, exp.Paren):
+        node = node.this
+    if not isinstance(node, exp.Cast):
+        return None
+    to = node.to
+    if to.this not in (exp.DataType.Type.DECIMAL,):
+        return None
+    params = [int(p.this.this) if isinstance(p.this, exp.Literal) else int(p.name)
+              for p in to.expressions]
+    if len(params) != 2:
+        return None
+    return params[0], params[1]
+
+
+def division_type(p1: int, s1: int, p2: int, s2: int) -> tuple[int, int]:
+    """Redshift's result type of numeric(p1,s1) / numeric(p2,s2)."""
+    scale = max(4, s1 + p2 - s2 + 1)
+    integer_digits = p1 - s1 + s2
+    if integer_digits + scale <= 38:
+        return integer_digits + scale, scale
+    return 38, max(4, 38 - integer_digits)
+
+
+def _division_findings(index: int, tree: exp.Expression) -> Iterable[Finding]:
+    for div in tree.find_all(exp.Div):
+        left, right = _decimal_type(div.this), _decimal_type(div.expression)
+        if left and right:
+            precision, scale = division_type(*left, *right)
+            if scale < MIN_DIVISION_SCALE:
+                yield Finding(index, f"division keeps scale {scale} < {MIN_DIVISION_SCALE} "
+                                     f"(numeric({precision},{scale}))", div.sql("redshift")[:160])
+
+
+def check_statements(statements: Iterable[str]) -> list[Finding]:
+    findings: list[Finding] = []
+    for index, statement in enumerate(statements):
+        code = _without_strings(statement)
+        for rule, pattern in _FORBIDDEN:
+            match = re.search(pattern, code, flags=re.I)
+            if match:
+                start = max(0, match.start() - 40)
+                findings.append(Finding(index, rule, code[start:match.end() + 40].strip()))
+        try:
+            trees = sqlglot.parse(statement, read="redshift")
+        except sqlglot.errors.ParseError as error:
+            findings.append(Finding(index, "does not parse as Redshift SQL",
+                                    str(error).splitlines()[0][:200]))
+            continue
+        for tree in trees:
+            if tree is not None:
+                findings.extend(_division_findings(index, tree))
+    return findings
