@@ -91,6 +91,22 @@ def _division_findings(index: int, tree: exp.Expression) -> Iterable[Finding]:
                                      f"(numeric({precision},{scale}))", div.sql("redshift")[:160])
 
 
+def _coalesce_findings(index: int, tree: exp.Expression) -> Iterable[Finding]:
+    """COALESCE / NVL of decimals has precision at most 19 on Redshift (scale max(s1, s2),
+    precision min(max(p1 - s1, p2 - s2) + scale, 19)): a quantity coalesced and then
+    cast to a wider decimal, or coalesced from wide decimals, can overflow."""
+    for node in tree.find_all(exp.Coalesce):
+        arguments = [node.this, *node.expressions]
+        wide_argument = any((t := _decimal_type(a)) and t[0] > 19 for a in arguments)
+        parent = node.parent
+        while isinstance(parent, exp.Paren):
+            parent = parent.parent
+        wide_result = isinstance(parent, exp.Cast) and (t := _decimal_type(parent)) and t[0] > 19
+        if wide_argument or wide_result:
+            yield Finding(index, "COALESCE of quantities (Redshift caps its precision at 19)",
+                          node.sql("redshift")[:160])
+
+
 def check_statements(statements: Iterable[str]) -> list[Finding]:
     findings: list[Finding] = []
     for index, statement in enumerate(statements):
@@ -109,4 +125,5 @@ def check_statements(statements: Iterable[str]) -> list[Finding]:
         for tree in trees:
             if tree is not None:
                 findings.extend(_division_findings(index, tree))
+                findings.extend(_coalesce_findings(index, tree))
     return findings

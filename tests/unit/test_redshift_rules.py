@@ -23,6 +23,7 @@ CAUGHT = {
     "bare text type": "select a::text from t",
     "division keeps scale 4": "select cast(a as numeric(38,12)) / cast(b as numeric(20,10)) from t",
     "does not parse": "select from where (",
+    "COALESCE of quantities": "select cast(coalesce(units, 0) as numeric(38,12)) from t",
 }
 
 
@@ -40,6 +41,8 @@ def test_redshift_sql_passes():
         "select cast(a as numeric(28,12)) / cast(b as numeric(22,10)) from t",
         "select count(*) from information_schema.tables where table_schema = 'raw'",
         "select 'a numeric text, lateral thinking' as note",
+        "select case when units is not null then cast(units as numeric(38,12)) end from t",
+        "select coalesce(cast(a as varchar(65535)), '') from t",
     ]
     assert check_statements(clean) == []
 

@@ -96,7 +96,7 @@
 
 {#- cum_before = sum of required_lines of the candidates ranked before it -#}
 {% macro pst_fps_cum_required_lines_before() -%}
-  coalesce(sum(required_lines) over ({{ pst_automated_ranking_window() }} rows between unbounded preceding and 1 preceding), 0)
+  {{ pst_coalesce_qty('sum(required_lines) over (' ~ pst_automated_ranking_window() ~ ' rows between unbounded preceding and 1 preceding)', '0') }}
 {%- endmacro %}
 
 {#- room = floor(max(0, L - cum_before) / R + 1e-9) * R -#}

@@ -22,6 +22,15 @@
 
 {% macro pst_qty(expr) -%}cast({{ expr }} as {{ pst_qty_type() }}){%- endmacro %}
 
+{#- The first non-null of the quantities given, as pst_qty_type. Not COALESCE: on
+    Redshift COALESCE (like UNION) of decimals has precision at most 19
+    ("Computations with numeric values"), so coalesce(numeric(38,12), 0) could
+    hold 7 integer digits and overflow at 10,000,000 units. CASE keeps each
+    branch's cast; on PostgreSQL the values are the same. -#}
+{% macro pst_coalesce_qty() -%}
+  case {%- for expr in varargs %} when {{ expr }} is not null then {{ pst_qty(expr) }}{%- endfor %} end
+{%- endmacro %}
+
 {#- A whole number (the result of ceil/floor) as numeric(38,0). -#}
 {% macro pst_whole(expr) -%}cast({{ expr }} as numeric(38,0)){%- endmacro %}
 

@@ -43,11 +43,11 @@ select
     {{ pst_qty('items.changeover_lines') }} as changeover_lines,
     {{ pst_qty('items.safety_stock_days') }} as safety_stock_days,
     {{ pst_qty('items.target_days_of_supply') }} as target_days_of_supply,
-    {{ pst_qty('coalesce(staffing.lines_available, 0)') }} as lines_available,
+    {{ pst_coalesce_qty('staffing.lines_available', '0') }} as lines_available,
     sales_forecast.forecast_units,
     {{ pst_qty('sales_forecast.window_sum') }} as window_sum,
     {{ pst_qty(pst_div('sales_forecast.window_sum', W)) }} as avg_demand,
-    {{ pst_qty('coalesce(inventory.on_hand_units, 0)') }} as initial_inventory
+    {{ pst_coalesce_qty('inventory.on_hand_units', '0') }} as initial_inventory
 from {{ ref('int_items__valid') }} as items
 inner join sales_forecast
     on sales_forecast.item_id = items.item_id

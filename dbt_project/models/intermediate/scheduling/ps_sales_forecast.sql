@@ -30,7 +30,7 @@ select
     items.manufacturing_location,
     window_days.dt as forecast_date,
     window_days.plan_day as forecast_day,
-    {{ pst_qty('coalesce(forecast.forecast_units, 0)') }} as forecast_units
+    {{ pst_coalesce_qty('forecast.forecast_units', '0') }} as forecast_units
 from items
 cross join window_days
 left join forecast

@@ -53,7 +53,7 @@ select
     plan_dates.dt,
     plan_dates.plan_day,
     plan_dates.iso_dow,
-    {{ pst_qty('coalesce(staffing.lines_staffed, staffing_defaults.lines_staffed, 0)') }} as lines_available,
+    {{ pst_coalesce_qty('staffing.lines_staffed', 'staffing_defaults.lines_staffed', '0') }} as lines_available,
     cast(case
         when staffing.lines_staffed is not null then 'staffing'
         when staffing_defaults.lines_staffed is not null then 'staffing_defaults'
