@@ -41,6 +41,17 @@ class Warehouse:
         for m in re.finditer(r"drop (?:table|view) (?:if exists )?" + _REL, low):
             self.relations.pop(_parts(m.group(1)), None)
 
+    def contract_types(self) -> dict[str, str]:
+        import yaml
+        types: dict[str, str] = {}
+        root = Path(__file__).resolve().parents[2] / "dbt_project" / "models"
+        for f in root.rglob("*.yml"):
+            for model in (yaml.safe_load(f.read_text()) or {}).get("models", []) or []:
+                for c in model.get("columns", []) or []:
+                    if c.get("data_type"):
+                        types[c["name"].lower()] = re.split(r"[ (]", c["data_type"].lower())[0]
+        return types
+
     def answer(self, sql: str) -> tuple[list | None, list]:
         low = re.sub(r"\s+", " ", sql.lower())
         if "from information_schema.tables" in low and "table_schema ilike" in low:
@@ -57,8 +68,16 @@ class Warehouse:
             # stand-in derives from the schema query; the model's as it last saw)
             casts = re.findall(r"cast\(null as ([a-z ]+)(?:\([0-9, ]+\))?\) as \"?(\w+)\"?", low)
             if casts:
-                self.contract = [(name, _OID.get(kind.strip(), 1043)) for kind, name in casts]
-            return list(getattr(self, "contract", [("result", 1043)])), []
+                return [(name, _OID.get(kind.strip(), 1043)) for kind, name in casts], []
+            # the model's own empty query: the types its contract declares (the
+            # columns of the select, in order; the yml is where they are declared)
+            import sqlglot
+            try:
+                names = sqlglot.parse_one(sql, read="redshift").find(sqlglot.exp.Subquery).this.named_selects
+            except Exception:
+                names = []
+            declared = self.contract_types()
+            return [(n, _OID.get(declared.get(n.lower(), "varchar"), 1043)) for n in names], []
         if re.match(r"^\s*(select|with|show)\b", low):
             return [("result", 1043)], []
         return None, []
