@@ -275,3 +275,21 @@ def test_production_env_names_the_launcher_container():
         if res["Type"] == "AWS::ECS::TaskDefinition":
             assert res["Properties"]["NetworkMode"] == "awsvpc", name
             assert res["Properties"]["RequiresCompatibilities"] == ["FARGATE"], name
+
+
+def test_the_image_carries_the_ecs_instance_where_the_stack_points_dagster_home():
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    template = yaml.load((ROOT / "deploy" / "ecs" / "pst-stack.yaml").read_text(), _Loader)
+    homes = {env["Value"] for resource in template["Resources"].values()
+             if resource["Type"] == "AWS::ECS::TaskDefinition"
+             for container in resource["Properties"]["ContainerDefinitions"]
+             for env in container.get("Environment", []) if env["Name"] == "DAGSTER_HOME"}
+    assert len(homes) == 1
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+    assert f"COPY --chown=pst:pst deploy/ecs/dagster.yaml {homes.pop()}/dagster.yaml" in dockerfile
+    assert "!deploy/ecs/dagster.yaml" in (ROOT / ".dockerignore").read_text()
