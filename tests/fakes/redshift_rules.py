@@ -34,6 +34,8 @@ _FORBIDDEN = [
     ("string_agg", r"\bstring_agg\s*\("),
     ("arrays", r"\barray_agg\s*\(|\barray\s*\[|\bunnest\s*\(|\[\]"),
     ("LATERAL", r"\blateral\b"),
+    # RAW is a reserved word on Redshift: the schema must be a quoted identifier
+    ("unquoted reserved word raw", r"\b(from|join|into|update|table|exists)\s+raw\s*\."),
     ("bare numeric", r"\b(numeric|decimal)\b(?!\s*\()"),
     ("bare text type", r"(::\s*text\b|\bas\s+text\s*\)|\"\s+text\b(?!\s*\())"),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from orchestration.defs.monitoring import store
+from orchestration.defs.sheets.checks import evaluate_header_drift
 from orchestration.landing import landing, snapshots, specs
 from orchestration.landing.archive import ArchiveWriter
 from orchestration.landing.loaders import RedshiftS3Copy
@@ -43,18 +44,23 @@ def _python_sql_paths() -> list[str]:
     landing.land_forecasts(conn, [("A", "DC1", "2026-11-24", "1", "2026-11-23", 2)],
                            RUN_DATE, LOADED_AT, loader=RedshiftS3Copy(archive, "arn:r"))
     snapshots.snapshot_in_force(conn, "sheets_items", RUN_DATE)
-    landing.inventory_as_of(_with_tables(conn), RUN_DATE)
+    conn = _with_tables(conn)
+    evaluate_header_drift(conn, items, RUN_DATE)
+    landing.inventory_as_of(conn, RUN_DATE)
     return conn.statements
 
 
 def _with_tables(conn: RecordingConnection) -> RecordingConnection:
-    conn.answer = lambda s: [(1,)] if "information_schema.tables" in s else [(0, None)]
+    """From here on the tables exist: the paths behind `table_exists` run too."""
+    conn.answer = lambda s: ([(1,)] if "information_schema.tables" in s
+                             else [(None,)] if "extra_columns from" in s else [(0, None)])
     return conn
 
 
 def test_the_python_sql_paths_are_redshift_sql():
     statements = _python_sql_paths()
     assert any(s.lower().startswith("copy ") and "from 's3://" in s for s in statements)
+    assert any('from "raw"."source_loads"' in s and "extra_columns" in s for s in statements)
     findings = check_statements(statements)
     assert findings == [], "\n".join(map(str, findings))
 
