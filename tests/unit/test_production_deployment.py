@@ -24,7 +24,7 @@ COMPLETE = {
     "GOOGLE_SHEETS_SPREADSHEET_ID": "sheet",
     "PST_SECRETS_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:pst/prod",
     "SUPPLYBUY_BASE_URL": "https://supplybuy.example",
-    "SLACK_BOT_TOKEN": "xoxb-test-value",
+    "SLACK_BOT_TOKEN": "stand-in-slack-token",
 }
 EVERY_SETTING = ["PST_DATABASE_URL", "PST_REDSHIFT_COPY_ROLE_ARN", "PST_RAW_BUCKET",
                  "GOOGLE_SHEETS_SPREADSHEET_ID",
