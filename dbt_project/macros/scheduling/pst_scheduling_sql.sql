@@ -26,9 +26,14 @@
     Redshift COALESCE (like UNION) of decimals has precision at most 19
     ("Computations with numeric values"), so coalesce(numeric(38,12), 0) could
     hold 7 integer digits and overflow at 10,000,000 units. CASE keeps each
-    branch's cast; on PostgreSQL the values are the same. -#}
+    branch's cast; on PostgreSQL the values are the same. The outer cast gives
+    the column its declared type on both engines (a CASE without ELSE has no
+    typmod on PostgreSQL, and dbt's unit tests cast the expected rows to it). -#}
 {% macro pst_coalesce_qty() -%}
+  {%- set branches -%}
   case {%- for expr in varargs %} when {{ expr }} is not null then {{ pst_qty(expr) }}{%- endfor %} end
+  {%- endset -%}
+  {{ pst_qty(branches) }}
 {%- endmacro %}
 
 {#- A whole number (the result of ceil/floor) as numeric(38,0). -#}
