@@ -7,7 +7,8 @@ keep scale >= 12 under Redshift's documented rules ("Computations with numeric
 values"): for p1,s1 / p2,s2 the scale is max(4, s1 + p2 - s2 + 1) and the
 precision p1 - s1 + s2 + scale; above precision 38 the scale shrinks to what is
 left after the integer digits (never below 4): numeric(38,12) / numeric(20,10)
-is numeric(38,4).
+is numeric(38,4). UNION / INTERSECT / EXCEPT and COALESCE of decimals have
+precision min(max(p1 - s1, p2 - s2) + scale, 19).
 """
 
 from __future__ import annotations
@@ -109,6 +110,33 @@ def _coalesce_findings(index: int, tree: exp.Expression) -> Iterable[Finding]:
                           node.sql("redshift")[:160])
 
 
+def _set_operation_branches(node: exp.Expression) -> Iterable[exp.Expression]:
+    for side in (node.left, node.right):
+        while isinstance(side, exp.Subquery):
+            side = side.this
+        if isinstance(side, exp.SetOperation):
+            yield from _set_operation_branches(side)
+        else:
+            yield side
+
+
+def _union_findings(index: int, tree: exp.Expression) -> Iterable[Finding]:
+    """UNION / INTERSECT / EXCEPT of decimals has precision at most 19 on Redshift
+    (the rule of COALESCE): a branch that casts a column to a wider decimal says
+    it holds more digits than the UNION keeps. (Columns without a cast have types
+    this check cannot see: their models say in a comment why they fit.)"""
+    for node in tree.find_all(exp.SetOperation):
+        if isinstance(node.parent, exp.SetOperation):
+            continue  # the outermost set operation lists every branch
+        for branch in _set_operation_branches(node):
+            for projection in getattr(branch, "expressions", []) or []:
+                t = _decimal_type(projection.unalias())
+                if t and t[0] > 19:
+                    yield Finding(index, "UNION of decimals wider than 19 digits "
+                                         "(Redshift caps its precision at 19)",
+                                  projection.sql("redshift")[:160])
+
+
 def check_statements(statements: Iterable[str]) -> list[Finding]:
     findings: list[Finding] = []
     for index, statement in enumerate(statements):
@@ -128,4 +156,5 @@ def check_statements(statements: Iterable[str]) -> list[Finding]:
             if tree is not None:
                 findings.extend(_division_findings(index, tree))
                 findings.extend(_coalesce_findings(index, tree))
+                findings.extend(_union_findings(index, tree))
     return findings

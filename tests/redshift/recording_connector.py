@@ -5,7 +5,6 @@ remembered so a later invocation in the same process sees them."""
 
 from __future__ import annotations
 
-import os
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -142,9 +141,9 @@ def stand_in(monkeypatch):
     yield wh
 
 
-def run_dbt(args: list[str], project_dir: Path, tmp: Path):
+def run_dbt(args: list[str], project_dir: Path, tmp: Path, target: str = "redshift"):
     from dbt.cli.main import dbtRunner
 
     return dbtRunner().invoke([*args, "--project-dir", str(project_dir), "--profiles-dir",
-                               str(project_dir), "--target", "redshift", "--target-path",
+                               str(project_dir), "--target", target, "--target-path",
                                str(tmp / "target"), "--log-path", str(tmp / "logs"), "--quiet"])

@@ -25,6 +25,8 @@ CAUGHT = {
     "division keeps scale 4": "select cast(a as numeric(38,12)) / cast(b as numeric(20,10)) from t",
     "does not parse": "select from where (",
     "COALESCE of quantities": "select cast(coalesce(units, 0) as numeric(38,12)) from t",
+    "UNION of decimals": "select a, cast(q as numeric(38,12)) as q from t "
+                         "union all select a, cast(null as numeric(38,12)) from u",
 }
 
 
@@ -45,6 +47,7 @@ def test_redshift_sql_passes():
         "select 'a numeric text, lateral thinking' as note",
         "select case when units is not null then cast(units as numeric(38,12)) end from t",
         "select coalesce(cast(a as varchar(65535)), '') from t",
+        "select a, cast(q as numeric(19,12)) as q from t union all select a, cast(null as numeric(19,12)) from u",
     ]
     assert check_statements(clean) == []
 

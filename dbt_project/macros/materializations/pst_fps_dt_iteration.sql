@@ -7,8 +7,9 @@
       day temp table  <- pst_fps_schedule_step(need table): classes, window
                          functions ranking and accumulating each pool, line
                          rounding, and the state carried to d + 1
-    then the model's table <- union all of the H day tables (create + rename,
-    like dbt's table materialization, so readers never see a partial table).
+    then the model's table <- the H day tables (created from day 1, days 2..H
+    appended; then renamed like dbt's table materialization, so readers never
+    see a partial table).
     No recursive CTE (Redshift limits), no procedural SQL: plain CREATE TEMP
     TABLE ... AS SELECT, portable to PostgreSQL and Redshift. The model's own
     compiled SQL (the unrolled chain) is not executed here; it is the same steps
@@ -100,17 +101,17 @@
     {% call statement('pst_fps_drop_need_' ~ d) -%}drop table {{ need_tables[d - 1] }}{%- endcall %}
   {%- endfor -%}
 
-  {%- set union_sql -%}
-    {%- for t in day_tables %}
-    select {{ columns }} from {{ t }}
-    {%- if not loop.last %}
-    union all{% endif %}
-    {%- endfor %}
-  {%- endset -%}
-
+  {#- the model's table: created from the first day, the other days appended
+      (not a UNION ALL of the day tables: Redshift caps a UNION of decimals at
+      precision 19, which would leave numeric(38,12) quantities 7 integer digits) -#}
   {% call statement('main') -%}
-    {{ get_create_table_as_sql(False, intermediate_relation, union_sql) }}
+    {{ get_create_table_as_sql(False, intermediate_relation, 'select ' ~ columns ~ ' from ' ~ day_tables[0]) }}
   {%- endcall %}
+  {%- for t in day_tables[1:] %}
+    {% call statement('pst_fps_append_' ~ (loop.index + 1)) -%}
+      insert into {{ intermediate_relation }} ({{ columns }}) select {{ columns }} from {{ t }}
+    {%- endcall %}
+  {%- endfor %}
 
   {%- for t in day_tables -%}
     {% call statement('pst_fps_drop_' ~ loop.index) -%}drop table {{ t }}{%- endcall %}

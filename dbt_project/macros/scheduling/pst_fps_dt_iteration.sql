@@ -128,53 +128,56 @@ select
     cast({{ pst_fps_is_within_capacity() }} as integer) as is_within_capacity,
     cast(case when fps.plan_day = 1 then 1 else 0 end as integer) as is_tomorrow_production_schedule
 from (
-    -- candidates: line rounding within the pool's room
-    select
-        {%- for c in need_columns %}
-        rooms.{{ c }},
-        {%- endfor %}
-        rooms.schedule_priority,
-        rooms.schedule_class,
-        rooms.rank_over_manufacturing_location_line_type,
-        rooms.required_lines,
-        rooms.cum_required_lines_before,
-        rooms.room_lines,
-        {{ pst_fps_production_lines() }} as production_lines
-    from (
-        select ranked.*, {{ pst_fps_room_lines() }} as room_lines
-        from (
-            -- ranking within the pool and the lines required before each candidate
-            select classified.*,
-                   {{ pst_automated_ranking_rank() }} as rank_over_manufacturing_location_line_type,
-                   {{ pst_fps_cum_required_lines_before() }} as cum_required_lines_before
-            from (
-                -- schedule class and required lines
-                select need.*,
-                       {{ pst_fps_schedule_priority() }} as schedule_priority,
-                       {{ pst_fps_schedule_class() }} as schedule_class,
-                       {{ pst_fps_required_lines() }} as required_lines
-                from {{ need_relation }} as need
-                where need.is_candidate
-            ) as classified
-        ) as ranked
-    ) as rooms
-
-    union all
-
-    -- not candidates: no class, no rank, no lines
+    -- every item of the day; the candidates' class, rank and lines joined to it
+    -- (a join, not a UNION of candidates and the rest: Redshift caps a UNION of
+    -- decimals at precision 19, 7 integer digits for numeric(38,12) quantities)
     select
         {%- for c in need_columns %}
         need.{{ c }},
         {%- endfor %}
-        cast(null as integer) as schedule_priority,
-        cast(null as varchar(32)) as schedule_class,
-        cast(null as integer) as rank_over_manufacturing_location_line_type,
-        cast(null as {{ pst_qty_type() }}) as required_lines,
-        cast(null as {{ pst_qty_type() }}) as cum_required_lines_before,
-        cast(null as {{ pst_qty_type() }}) as room_lines,
-        cast(0 as {{ pst_qty_type() }}) as production_lines
+        scheduled_candidates.schedule_priority,
+        scheduled_candidates.schedule_class,
+        scheduled_candidates.rank_over_manufacturing_location_line_type,
+        scheduled_candidates.required_lines,
+        scheduled_candidates.cum_required_lines_before,
+        scheduled_candidates.room_lines,
+        -- not candidates: no class, no rank, no lines
+        case when need.is_candidate then scheduled_candidates.production_lines
+             else cast(0 as {{ pst_qty_type() }}) end as production_lines
     from {{ need_relation }} as need
-    where not need.is_candidate
+    left join (
+        -- candidates: line rounding within the pool's room
+        select
+            rooms.item_id,
+            rooms.manufacturing_location,
+            rooms.schedule_priority,
+            rooms.schedule_class,
+            rooms.rank_over_manufacturing_location_line_type,
+            rooms.required_lines,
+            rooms.cum_required_lines_before,
+            rooms.room_lines,
+            {{ pst_qty(pst_fps_production_lines()) }} as production_lines
+        from (
+            select ranked.*, {{ pst_fps_room_lines() }} as room_lines
+            from (
+                -- ranking within the pool and the lines required before each candidate
+                select classified.*,
+                       {{ pst_automated_ranking_rank() }} as rank_over_manufacturing_location_line_type,
+                       {{ pst_fps_cum_required_lines_before() }} as cum_required_lines_before
+                from (
+                    -- schedule class and required lines
+                    select candidate.*,
+                           {{ pst_fps_schedule_priority() }} as schedule_priority,
+                           {{ pst_fps_schedule_class() }} as schedule_class,
+                           {{ pst_fps_required_lines() }} as required_lines
+                    from {{ need_relation }} as candidate
+                    where candidate.is_candidate
+                ) as classified
+            ) as ranked
+        ) as rooms
+    ) as scheduled_candidates
+        on scheduled_candidates.item_id = need.item_id
+       and scheduled_candidates.manufacturing_location = need.manufacturing_location
 ) as fps
 ) as scheduled
 {%- endmacro %}

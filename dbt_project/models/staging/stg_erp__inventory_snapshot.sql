@@ -9,8 +9,9 @@ with erp_rows as (
         {{ pst_clean_cell('distribution_center') }} as distribution_center,
         snapshot_dt,
         cast(snapshot_dt as varchar(30)) as snapshot_dt_text,
-        -- as the ERP stores it: typed exactly, never rounded (PostgreSQL `numeric`)
-        cast(on_hand_units as {{ pst_numeric_type() }}) as on_hand_units,
+        -- as the ERP stores it: typed exactly, never rounded (PostgreSQL `numeric`);
+        -- through the UNION below at precision 19 on Redshift (pst_union_decimal)
+        {{ pst_union_decimal('cast(on_hand_units as ' ~ pst_numeric_type() ~ ')', 10) }} as on_hand_units,
         cast(on_hand_units as varchar(60)) as on_hand_units_text,
         cast(null as {{ pst_text_type() }}) as reject_reason
     from {{ source('erp', 'inventory_snapshot') }}
@@ -25,7 +26,7 @@ rejected_rows as (
         distribution_center,
         snapshot_dt,
         snapshot_dt_text,
-        cast(null as {{ pst_numeric_type() }}) as on_hand_units,
+        {{ pst_union_decimal('cast(null as ' ~ pst_numeric_type() ~ ')', 10) }} as on_hand_units,
         on_hand_units_text,
         coalesce(reason, 'no reason given') as reject_reason
     from {{ ref('stg_erp__inventory_snapshot_rejects') }}
@@ -54,7 +55,7 @@ select
     distribution_center,
     snapshot_dt,
     snapshot_dt_text,
-    on_hand_units,
+    cast(on_hand_units as {{ pst_numeric_type() }}) as on_hand_units,
     on_hand_units_text,
     reject_reason,
     cast(case

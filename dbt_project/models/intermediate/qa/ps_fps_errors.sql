@@ -70,12 +70,15 @@ empty_schedule as (
     where tomorrow.candidate_rows = 0
 ),
 
+{#- lines through the UNION at precision 19 on Redshift (pst_union_decimal) -#}
+{%- set lines_columns = pst_union_decimal('production_lines', 12) ~ ' as production_lines, '
+                        ~ pst_union_decimal('lines_available', 12) ~ ' as lines_available' %}
 findings as (
-    select code, manufacturing_location, line_type, fps_dt, production_lines, lines_available from pool_overflow
+    select code, manufacturing_location, line_type, fps_dt, {{ lines_columns }} from pool_overflow
     union all
-    select code, manufacturing_location, line_type, fps_dt, production_lines, lines_available from nothing_scheduled
+    select code, manufacturing_location, line_type, fps_dt, {{ lines_columns }} from nothing_scheduled
     union all
-    select code, manufacturing_location, line_type, fps_dt, production_lines, lines_available from empty_schedule
+    select code, manufacturing_location, line_type, fps_dt, {{ lines_columns }} from empty_schedule
 )
 
 select
