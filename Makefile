@@ -18,13 +18,15 @@ RUN_ARGS = $(if $(RUN_DATE),--run-date $(RUN_DATE)) \
 	$(if $(DEMAND_WINDOW_DAYS),--demand-window-days $(DEMAND_WINDOW_DAYS)) \
 	$(if $(LINE_ROUNDING_INCREMENT),--line-rounding-increment $(LINE_ROUNDING_INCREMENT))
 
-.PHONY: run land test dev bench digest sample warehouse-env warehouse-stop dbt-manifest install clean help
+.PHONY: run land test dev bench digest compare cutover-report sample warehouse-env warehouse-stop dbt-manifest install clean help
 
 help:
 	@echo "make run [RUN_DATE=YYYY-MM-DD]   materialize one run_date partition (default: today, plant time)"
 	@echo "    [HORIZON_DAYS=31] [DEMAND_WINDOW_DAYS=7] [LINE_ROUNDING_INCREMENT=0.5] [ACCEPT_ROW_COUNT_DROP=1]"
 	@echo "make land [RUN_DATE=YYYY-MM-DD]  land the sources of one run_date only (before an analyst's dbt build)"
 	@echo "make test                        run the test suite"
+	@echo "make compare RUN_DATE=YYYY-MM-DD  the parallel run of a run_date against the legacy schedule"
+	@echo "make cutover-report              the cutover criteria over the compared run_dates: ready / not ready"
 	@echo "make dev [PORT=3000]             Dagster UI + daemon on http://127.0.0.1:PORT"
 	@echo "make digest [WEEKLY=1]           send the P4 daily digest (or the weekly summary) now"
 	@echo "eval \"\$$(make -s warehouse-env)\" start the embedded warehouse, export dbt's env (then: cd dbt_project && dbt build)"
@@ -66,6 +68,13 @@ bench: install
 
 digest: install
 	@$(PY) -m orchestration.defs.monitoring.digest $(if $(WEEKLY),--weekly)
+
+compare: install
+	@test -n "$(RUN_DATE)" || { echo "make compare needs RUN_DATE=YYYY-MM-DD" >&2; exit 2; }
+	@$(PY) -m orchestration.parallel_run.compare $(RUN_DATE)
+
+cutover-report: install
+	@$(PY) -m orchestration.parallel_run.cutover
 
 sample: install
 	@$(PY) -m orchestration.sample_data --scale $(or $(SCALE),1) \

@@ -59,6 +59,8 @@ class AlarmName(StrEnum):
     QA_FINDINGS_SUMMARY = "qa-findings-summary"
     # beyond qa.md's catalog: the plan's "Redshift cluster health" gap
     WAREHOUSE_UNREACHABLE = "warehouse-unreachable"
+    # beyond qa.md's catalog: the plan's Phase 3 (parallel run with the legacy schedule)
+    PARALLEL_RUN_DIVERGENCE = "parallel-run-divergence"
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,12 @@ def catalog(t: Thresholds | None = None) -> dict[AlarmName, Alarm]:
               "the warehouse refused or did not answer a connection (no retries: the run stops "
               "at once; the alert is spooled locally until the warehouse is back)",
               "make run's warehouse check, any step or sensor that connects", contract=False),
+        Alarm(AlarmName.PARALLEL_RUN_DIVERGENCE, _P2,
+              f"during the parallel run, more than {t.parallel_run_max_mismatch_share:.1%} of a "
+              "run_date's schedule rows differ "
+              "from the legacy schedule's (missing, extra or out of tolerance)",
+              "asset check parallel_run/parallel_run_summary:parallel_run_divergence",
+              contract=False),
     )
     return {a.name: a for a in alarms}
 

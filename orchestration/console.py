@@ -22,6 +22,8 @@ from typing import Callable, TextIO
 
 from dagster import DagsterEventType, logger
 
+from orchestration.settings import PUBLISHED_TABLE, publish_schema
+
 WIDTH = 64  # of the detail column
 
 
@@ -99,8 +101,13 @@ class StageTracker:
             return
         elif kind == DagsterEventType.ASSET_MATERIALIZATION:
             self.current.materialized += 1
-            row_count = event.event_specific_data.materialization.metadata.get("dagster/row_count")
-            if row_count is not None:
+            materialization = event.event_specific_data.materialization
+            row_count = materialization.metadata.get("dagster/row_count")
+            # the publish step also builds the parallel run's comparison: its line
+            # counts the published schedule only
+            counted = (self.current.stage != "publish"
+                       or materialization.asset_key.path[-1] == PUBLISHED_TABLE)
+            if row_count is not None and counted:
                 self.current.rows += int(row_count.value)
         elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
@@ -141,7 +148,7 @@ def describe(segment: _Segment) -> str:
     elif segment.stage == "build":
         text = f"{segment.materialized} models built, dbt tests: {_checks(segment)}"
     elif segment.stage == "publish":
-        text = f"dwh.fact_production_schedule: {segment.rows:,} rows"
+        text = f"{publish_schema()}.{PUBLISHED_TABLE}: {segment.rows:,} rows"
         if segment.checks_passed + segment.checks_warned + segment.checks_failed:
             text += f", dbt tests: {_checks(segment)}"
     else:

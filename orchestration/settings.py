@@ -14,6 +14,7 @@ object that Dagster could display.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -50,6 +51,9 @@ class Thresholds:
     duration_min_excess_seconds: float = 60.0  # and at least this much slower (noise)
     capacity_overflow_share: float = 0.3       # > 30% of tomorrow's candidates over capacity
     freshness_hours: float = 24.0              # the snapshot in force older than this
+    # the parallel run (plan Phase 3): a run_date matches the legacy schedule when at
+    # most this share of its keys differ (0.1%); dbt_project.yml's var says the same
+    parallel_run_max_mismatch_share: float = 0.001
     history_max_rows: int = 10_000             # a *_history table larger than this
     staffing_lookahead_days: int = 3           # missing staffing on the next 3 plan dates
 
@@ -191,6 +195,36 @@ def pst_home() -> Path:
 def database_url() -> str | None:
     """An external PostgreSQL for everything, or None for the embedded one."""
     return _env("PST_DATABASE_URL")
+
+
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
+PUBLISHED_TABLE = "fact_production_schedule"
+
+
+def publish_schema() -> str:
+    """Where the platform publishes fact_production_schedule: `dwh`, or during the
+    parallel run a schema of its own (PST_PUBLISH_SCHEMA=dwh_parallel) while the legacy
+    job still owns dwh.fact_production_schedule (dbt reads the same variable)."""
+    schema = (_env("PST_PUBLISH_SCHEMA") or "dwh").lower()
+    if not _IDENTIFIER.match(schema):
+        raise ValueError(f"PST_PUBLISH_SCHEMA must be a lower-case schema name (got {schema!r})")
+    return schema
+
+
+def legacy_schedule_relation() -> tuple[str, str]:
+    """The legacy schedule the parallel run compares with (schema, table):
+    PST_LEGACY_SCHEDULE_RELATION, default legacy.fact_production_schedule. Never the
+    relation the platform publishes to."""
+    text = (_env("PST_LEGACY_SCHEDULE_RELATION") or "legacy.fact_production_schedule").lower()
+    parts = text.split(".")
+    if len(parts) != 2 or not all(_IDENTIFIER.match(p) for p in parts):
+        raise ValueError("PST_LEGACY_SCHEDULE_RELATION must be <schema>.<table> "
+                         f"(got {text!r})")
+    if (parts[0], parts[1]) == (publish_schema(), PUBLISHED_TABLE):
+        raise ValueError(f"PST_LEGACY_SCHEDULE_RELATION is {text}, the relation the platform "
+                         "publishes to: set PST_PUBLISH_SCHEMA (e.g. dwh_parallel) for the "
+                         "parallel run, so that the platform never writes the legacy relation")
+    return parts[0], parts[1]
 
 
 def default_sample_dir() -> Path:

@@ -6,6 +6,7 @@ from datetime import date
 
 from psycopg2 import sql
 
+from orchestration import settings
 from orchestration.warehouse import connect, ensure_warehouse
 from orchestration.warehouse.connection import table_exists
 
@@ -34,6 +35,8 @@ def table_counts(run_date: date, schemas=("raw", "erp", "stg2", "dwh")) -> list[
         for schema, table, date_column in SUMMARY_TABLES:
             if schema not in schemas:
                 continue
+            if (schema, table) == ("dwh", settings.PUBLISHED_TABLE):
+                schema = settings.publish_schema()  # dwh_parallel during the parallel run
             if not table_exists(cur, schema, table):
                 counts.append((f"{schema}.{table}", None))
                 continue
@@ -48,11 +51,13 @@ def table_counts(run_date: date, schemas=("raw", "erp", "stg2", "dwh")) -> list[
 
 
 def tomorrow_rows(run_date: date) -> int | None:
+    published = (settings.publish_schema(), settings.PUBLISHED_TABLE)
     with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
-        if not table_exists(cur, "dwh", "fact_production_schedule"):
+        if not table_exists(cur, *published):
             return None
-        cur.execute("select count(*) from dwh.fact_production_schedule "
-                    "where run_date = %s and is_tomorrow_production_schedule = 1", (run_date,))
+        cur.execute(sql.SQL("select count(*) from {} where run_date = %s "
+                            "and is_tomorrow_production_schedule = 1").format(
+                                sql.Identifier(*published)), (run_date,))
         return cur.fetchone()[0]
 
 

@@ -73,13 +73,16 @@ def test_the_catalog_renders_the_thresholds_in_force():
 
 
 def test_dbt_vars_default_to_the_settings():
-    """H, W and R have one owner (Scheduling); dbt_project.yml repeats them for a plain
-    `dbt build`, and must say the same."""
+    """H, W and R have one owner (Scheduling), the parallel run's tolerance one
+    (Thresholds); dbt_project.yml repeats them for a plain `dbt build`, and must say
+    the same."""
     import yaml
 
-    from orchestration.settings import Scheduling
+    from orchestration.settings import Scheduling, Thresholds
 
     declared = yaml.safe_load((ROOT / "dbt_project/dbt_project.yml").read_text())["vars"]
     s = Scheduling()
     assert declared == {"horizon_days": s.horizon_days, "demand_window_days": s.demand_window_days,
-                        "line_rounding_increment": float(s.line_rounding_increment)}
+                        "line_rounding_increment": float(s.line_rounding_increment),
+                        "parallel_run_max_mismatch_share":
+                            Thresholds().parallel_run_max_mismatch_share}

@@ -27,13 +27,14 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from orchestration.defs.monitoring import store
-from orchestration.settings import DeploymentNotConfigured, Settings
+from orchestration.settings import DeploymentNotConfigured, Settings, Thresholds
 from orchestration.warehouse import WarehouseUnreachable, connect, ensure_warehouse
 from orchestration.warehouse.connection import table_exists
 
 # The cutover criteria: the one place that says them.
 REQUIRED_CONSECUTIVE_DAYS = 10   # consecutive run_dates within tolerance
-MAX_MISMATCH_SHARE = 0.001       # (N - M) / N of a run_date: within 0.1%
+# (N - M) / N of a run_date: within 0.1% (one owner: the settings' thresholds)
+MAX_MISMATCH_SHARE = Thresholds.parallel_run_max_mismatch_share
 MAX_ROW_COUNT_DEVIATION = 0.01   # |platform - legacy| / legacy must stay under 1%
 
 TABLE_DAYS = 14                  # compared run_dates shown in the report's table
@@ -339,6 +340,14 @@ def parallel_run_start(first_run_date: date, plant_timezone: str) -> datetime:
     return datetime.combine(first_run_date, time.min, tzinfo=ZoneInfo(plant_timezone))
 
 
+def assess_warehouse(conn, settings: Settings, today: date) -> CutoverAssessment:
+    """The assessment over what the warehouse holds (the report and the weekly summary)."""
+    days = read_days(conn)
+    alerts = (read_p1_alerts(conn, parallel_run_start(days[0].run_date, settings.plant_timezone))
+              if days else [])
+    return assess(days, alerts, today)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m orchestration.parallel_run.cutover",
@@ -352,14 +361,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings.from_env()
         today = args.today or settings.today()
         with connect(ensure_warehouse()) as conn:
-            days = read_days(conn)
-            alerts = (read_p1_alerts(conn, parallel_run_start(days[0].run_date,
-                                                              settings.plant_timezone))
-                      if days else [])
+            assessment = assess_warehouse(conn, settings, today)
     except (WarehouseUnreachable, DeploymentNotConfigured) as error:
         print(f"cutover report: {error}", file=sys.stderr)
         return 2
-    assessment = assess(days, alerts, today)
     print(render(assessment))
     return 0 if assessment.ready else 1
 

@@ -30,6 +30,9 @@ from orchestration.partitions import run_date_of
 from orchestration.warehouse.resource import WarehouseResource
 
 PUBLISH_MODEL = "fact_production_schedule"
+# The parallel run's comparison with the legacy schedule: built right after the publish,
+# in its invocation (one dbt process less per run; nothing to compare writes nothing).
+PARALLEL_RUN_MODELS = "path:models/parallel_run"
 BUILD_ASSETS, PUBLISH_ASSETS = "production_schedule_dbt_models", "publish_production_schedule"
 
 
@@ -147,7 +150,7 @@ def dbt_model_assets(partitions: PartitionsDefinition) -> list[AssetsDefinition]
         pool="pst_schedule_build",
     )
 
-    @dbt_assets(exclude=PUBLISH_MODEL, name=BUILD_ASSETS, **common)
+    @dbt_assets(exclude=f"{PUBLISH_MODEL} {PARALLEL_RUN_MODELS}", name=BUILD_ASSETS, **common)
     def production_schedule_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource,
                                        warehouse: WarehouseResource,
                                        scheduling: SchedulingParameters):
@@ -155,12 +158,14 @@ def dbt_model_assets(partitions: PartitionsDefinition) -> list[AssetsDefinition]
         tables for the partition's run_date, then their tests (asset checks)."""
         yield from _build(context, dbt, warehouse, scheduling)
 
-    @dbt_assets(select=PUBLISH_MODEL, name=PUBLISH_ASSETS, **common)
+    @dbt_assets(select=f"{PUBLISH_MODEL} {PARALLEL_RUN_MODELS}", name=PUBLISH_ASSETS, **common)
     def publish_production_schedule(context: AssetExecutionContext, dbt: DbtCliResource,
                                     warehouse: WarehouseResource,
                                     scheduling: SchedulingParameters):
-        """Publish: dwh.fact_production_schedule for the run_date, a step of its own so
-        that the blocking checks on the staged schedule sit between audit and publish."""
+        """Publish: dwh.fact_production_schedule for the run_date (PST_PUBLISH_SCHEMA during
+        the parallel run), a step of its own so that the blocking checks on the staged
+        schedule sit between audit and publish; then the parallel run's comparison with
+        the legacy schedule (parallel_run/*)."""
         yield from _build(context, dbt, warehouse, scheduling)
 
     return [production_schedule_dbt_models, publish_production_schedule]

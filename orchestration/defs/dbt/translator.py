@@ -15,7 +15,8 @@ from orchestration.alarms import AlarmName, alarm
 from orchestration.metadata import OWNERS, doc_metadata, runbook_metadata, with_runbook
 
 # The warehouse schema each top-level model folder builds into (dbt_project.yml).
-FOLDER_SCHEMA = {"staging": "stg", "intermediate": "stg2", "marts": "dwh"}
+FOLDER_SCHEMA = {"staging": "stg", "intermediate": "stg2", "marts": "dwh",
+                 "parallel_run": "parallel_run"}
 TEST_ALARM_META = "pst_alarm"
 
 

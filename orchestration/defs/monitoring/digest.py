@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from orchestration import settings
 from orchestration.alarms import AlarmName
 from orchestration.defs.monitoring import store
+from orchestration.parallel_run import cutover
 from orchestration.defs.schedule.history import row_counts_of
 from orchestration.defs.monitoring.model import Finding
 from orchestration.defs.monitoring.mail import DigestEntry, digest_sender_from_env, render_digest
@@ -77,7 +78,7 @@ def weekly_sections(conn, instance, since: datetime, until: datetime) -> dict[st
     for a in alerts:
         if a.alarm not in (AlarmName.JOB_SUCCEEDED, AlarmName.WEEKLY_SUMMARY):
             by_alarm[a.alarm] = by_alarm.get(a.alarm, 0) + 1
-    return {
+    sections = {
         "Runs": [f"{len(runs)} runs: " + ", ".join(
             f"{n} {status}" for status, n in sorted(statuses.items()))] if runs else ["no runs"],
         "Durations": [f"successful runs: average {sum(durations) / len(durations):.0f} s, "
@@ -87,6 +88,11 @@ def weekly_sections(conn, instance, since: datetime, until: datetime) -> dict[st
         "Alerts": [f"{alarm_name}: {n}" for alarm_name, n in sorted(by_alarm.items())]
         or ["no P1-P3 alerts"],
     }
+    # during the parallel run (some run_date compared): the cutover criteria's state
+    parallel_run = cutover.assess_warehouse(conn, settings.Settings.from_env(), until.date())
+    if parallel_run.days:
+        sections["Parallel run"] = [cutover.weekly_summary_line(parallel_run)]
+    return sections
 
 
 def send_weekly_summary(conn, router: AlertRouter, instance=None, sender=None,

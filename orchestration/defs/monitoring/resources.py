@@ -48,6 +48,10 @@ class MonitoringSettings(ConfigurableResource):
     staffing_lookahead_days: int = Field(
         default=_T.staffing_lookahead_days,
         description="missing staffing on one of the next N plan dates alerts")
+    parallel_run_max_mismatch_share: float = Field(
+        default=_T.parallel_run_max_mismatch_share,
+        description="the parallel run: a run_date matches the legacy schedule when at most "
+                    "this share of its rows differ (dbt_project.yml's var says the same)")
 
     @classmethod
     def from_thresholds(cls, t: Thresholds) -> "MonitoringSettings":

@@ -1,21 +1,31 @@
 """The schedule's own history, read from where it lives: dwh.fact_production_schedule
-keeps every published run_date (scheduling.md section 5), so the row-count baseline
-and the weekly summary count its rows instead of keeping a second record."""
+(PST_PUBLISH_SCHEMA during the parallel run) keeps every published run_date
+(scheduling.md section 5), so the row-count baseline and the weekly summary count its
+rows instead of keeping a second record."""
 
 from datetime import date
 
+from psycopg2 import sql
+
+from orchestration import settings
 from orchestration.warehouse.connection import table_exists
 
-_COUNTS = """
+
+def _published() -> tuple[str, str]:
+    return settings.publish_schema(), settings.PUBLISHED_TABLE
+
+
+def _counts() -> sql.Composed:
+    return sql.SQL("""
     select run_date,
            sum(case when is_tomorrow_production_schedule = 1 then 1 else 0 end),
            count(*)
-    from dwh.fact_production_schedule
-"""
+    from {}
+""").format(sql.Identifier(*_published()))
 
 
 def _published_table_exists(cur) -> bool:
-    return table_exists(cur, "dwh", "fact_production_schedule")
+    return table_exists(cur, *_published())
 
 
 def previous_row_counts(conn, run_date: date, run_dates: int) -> list[tuple[date, int, int]]:
@@ -25,8 +35,8 @@ def previous_row_counts(conn, run_date: date, run_dates: int) -> list[tuple[date
     with conn.cursor() as cur:
         if not _published_table_exists(cur):
             return []
-        cur.execute(_COUNTS + "where run_date < %s group by run_date "
-                              "order by run_date desc limit %s", (run_date, run_dates))
+        cur.execute(_counts() + sql.SQL("where run_date < %s group by run_date "
+                                        "order by run_date desc limit %s"), (run_date, run_dates))
         return [(r[0], int(r[1]), int(r[2])) for r in cur.fetchall()]
 
 
@@ -37,6 +47,6 @@ def row_counts_of(conn, run_dates: list[date]) -> list[tuple[date, int, int]]:
     with conn.cursor() as cur:
         if not _published_table_exists(cur):
             return []
-        cur.execute(_COUNTS + "where run_date in %s group by run_date order by run_date",
+        cur.execute(_counts() + sql.SQL("where run_date in %s group by run_date order by run_date"),
                     (tuple(run_dates),))
         return [(r[0], int(r[1]), int(r[2])) for r in cur.fetchall()]

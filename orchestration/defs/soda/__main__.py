@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.contracts or list(CONTRACTS):
         declared = contract_variables(name)
         missing = [var for var, default in declared.items()
-                   if default is None and var not in variables and var not in ("DATABASE", "NOW")]
+                   if default is None and var not in variables and var not in ("DATABASE", "PUBLISH_SCHEMA", "NOW")]
         if missing:
             print(f"{name}: skipped, needs --set {'=... --set '.join(missing)}=...", file=sys.stderr)
             continue

@@ -116,9 +116,13 @@ class ContractOutcome:
 
 def _resolve_variables(contract: Path, target: "WarehouseTarget",
                        variables: Mapping[str, str] | None) -> dict[str, str]:
-    """DATABASE and NOW get defaults; RUN_DATE and NOW are validated (they end up in SQL)."""
+    """DATABASE, PUBLISH_SCHEMA and NOW get defaults; RUN_DATE and NOW are validated (they
+    end up in SQL)."""
+    from orchestration.settings import publish_schema  # noqa: PLC0415
+
     resolved = {
         "DATABASE": target.dbname,
+        "PUBLISH_SCHEMA": publish_schema(),  # dwh; dwh_parallel during the parallel run
         "NOW": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
     }
     resolved.update({key: str(value) for key, value in (variables or {}).items()})

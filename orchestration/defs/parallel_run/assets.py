@@ -1,0 +1,49 @@
+"""The legacy schedule the parallel run compares with, as the comparison's upstream
+asset: read only in production (the legacy job owns it); in the local form
+legacy_schedule.csv, when present, is loaded into it."""
+
+from dagster import AssetExecutionContext, MaterializeResult, PartitionsDefinition, asset
+
+from orchestration import settings
+from orchestration.defs.sources import ONE_RUN_DATE_PER_RUN
+from orchestration.metadata import OWNERS
+from orchestration.parallel_run.legacy_schedule import (
+    LEGACY_CSV,
+    LegacyScheduleError,
+    load_legacy_csv,
+    schedule_rows_of,
+)
+from orchestration.partitions import run_date_of
+from orchestration.warehouse.resource import WarehouseResource
+
+LEGACY_SCHEDULE = ["legacy", "fact_production_schedule"]
+GROUP = "parallel_run"
+
+
+def legacy_schedule_asset(partitions: PartitionsDefinition):
+    @asset(key=LEGACY_SCHEDULE, group_name=GROUP, partitions_def=partitions, owners=OWNERS,
+           kinds={"postgres"}, backfill_policy=ONE_RUN_DATE_PER_RUN,
+           description="The legacy (Matillion) schedule the parallel run compares with "
+                       "(PST_LEGACY_SCHEDULE_RELATION). Production: owned by the legacy job, "
+                       "read only. Local form: legacy_schedule.csv, when present, loaded here.")
+    def legacy_fact_production_schedule(context: AssetExecutionContext,
+                                        warehouse: WarehouseResource) -> MaterializeResult:
+        run_date = run_date_of(context)
+        relation = settings.legacy_schedule_relation()
+        csv_path = settings.local_data_dir() / LEGACY_CSV
+        with warehouse.connection() as conn:
+            if settings.deployment() == "local" and csv_path.exists():
+                try:
+                    loaded = load_legacy_csv(conn, csv_path, relation)
+                except LegacyScheduleError as error:
+                    raise LegacyScheduleError(f"{csv_path}: {error}") from None
+                context.log.info(f"{LEGACY_CSV}: {loaded.rows:,} rows of "
+                                 f"{len(loaded.run_dates)} run_date(s) loaded")
+            rows = schedule_rows_of(conn, relation, run_date)
+        return MaterializeResult(metadata={
+            "dagster/row_count": rows or 0, "relation": ".".join(relation),
+            "compared": bool(rows),
+            "owned_by": "the legacy job (read only)" if settings.deployment() != "local"
+            or not csv_path.exists() else f"{LEGACY_CSV} (local form)"})
+
+    return legacy_fact_production_schedule
