@@ -1,11 +1,12 @@
 """The legacy schedule the parallel run compares with, as the comparison's upstream
-asset: read only in production (the legacy job owns it); in the local form
-legacy_schedule.csv, when present, is loaded into it."""
+asset (an input like the other sources, landed with them): read only in production
+(the legacy job owns it); in the local form legacy_schedule.csv, when present, is
+loaded into it."""
 
 from dagster import AssetExecutionContext, MaterializeResult, PartitionsDefinition, asset
 
 from orchestration import settings
-from orchestration.defs.sources import ONE_RUN_DATE_PER_RUN
+from orchestration.defs.sources import ONE_RUN_DATE_PER_RUN, SOURCES_GROUP
 from orchestration.metadata import OWNERS
 from orchestration.parallel_run.legacy_schedule import (
     LEGACY_CSV,
@@ -17,11 +18,10 @@ from orchestration.partitions import run_date_of
 from orchestration.warehouse.resource import WarehouseResource
 
 LEGACY_SCHEDULE = ["legacy", "fact_production_schedule"]
-GROUP = "parallel_run"
 
 
 def legacy_schedule_asset(partitions: PartitionsDefinition):
-    @asset(key=LEGACY_SCHEDULE, group_name=GROUP, partitions_def=partitions, owners=OWNERS,
+    @asset(key=LEGACY_SCHEDULE, group_name=SOURCES_GROUP, partitions_def=partitions, owners=OWNERS,
            kinds={"postgres"}, backfill_policy=ONE_RUN_DATE_PER_RUN,
            description="The legacy (Matillion) schedule the parallel run compares with "
                        "(PST_LEGACY_SCHEDULE_RELATION). Production: owned by the legacy job, "
