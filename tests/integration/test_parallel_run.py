@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import pytest
 
+from orchestration.alarms import AlarmName, Severity
+from orchestration.defs.parallel_run.checks import evaluate_divergence
 from orchestration.parallel_run import compare
 from orchestration.parallel_run.legacy_schedule import COLUMNS, LEGACY_CSV
 from orchestration.warehouse import connect, ensure_warehouse
@@ -102,6 +104,14 @@ def test_one_row_missing_one_extra_one_different(published, tmp_path, capsys):
                     "where run_date = %s and status = 'differs'", (RUN_DATE,))
         assert cur.fetchall() == [("differs", "production_lines", platform_value + 1,
                                    platform_value)]
+        # what the Dagster check makes of it: the P2, with the numbers and the rows
+        outcome = evaluate_divergence(conn, RUN_DATE)
+    assert not outcome.passed
+    assert (outcome.alarm, outcome.severity) == (AlarmName.PARALLEL_RUN_DIVERGENCE, Severity.P2)
+    assert (outcome.numbers["rows_missing"], outcome.numbers["rows_extra"],
+            outcome.numbers["rows_differing"], outcome.numbers["keys_total"]) == (1, 1, 1, n)
+    table = outcome.numbers["first_differences"].value
+    assert "| production_lines |" in table and "LEGACY-ONLY-ITEM" in table
 
 
 def test_a_difference_of_0_011_is_out_of_tolerance(published, tmp_path, capsys):

@@ -3,7 +3,13 @@ after the publish (the comparison models run in the publish step)."""
 
 from datetime import date
 
-from dagster import AssetCheckExecutionContext, AssetChecksDefinition, AssetKey, asset_check
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetChecksDefinition,
+    AssetKey,
+    MetadataValue,
+    asset_check,
+)
 
 from orchestration.alarms import AlarmName
 from orchestration.check_results import CheckOutcome
@@ -28,7 +34,7 @@ def evaluate_divergence(conn, run_date: date) -> CheckOutcome:
                "rows_extra": found.rows_extra, "rows_differing": found.rows_differing,
                "tomorrow_keys_total": found.tomorrow_keys_total,
                "tomorrow_keys_matching": found.tomorrow_keys_matching,
-               "first_differences": found.markdown()}
+               "first_differences": MetadataValue.md(found.markdown())}
     if found.is_within_tolerance:
         return CheckOutcome.ok(DIVERGENCE, found.line(), **numbers)
     return CheckOutcome.alert(DIVERGENCE, DIVERGENCE, found.line() + " (outside the cutover "
@@ -46,7 +52,6 @@ def parallel_run_checks(partitions, settings: Settings) -> list[AssetChecksDefin
     def parallel_run_divergence(context: AssetCheckExecutionContext,
                                 warehouse: WarehouseResource):
         with warehouse.connection() as conn:
-            result = evaluate_divergence(conn, run_date_of(context)).to_result()
-        return result
+            return evaluate_divergence(conn, run_date_of(context)).to_result()
 
     return [parallel_run_divergence]
