@@ -18,7 +18,7 @@ from datetime import date
 
 from orchestration import settings
 from orchestration.defs.dbt.args import dbt_vars
-from orchestration.parallel_run.comparison import read_comparison
+from orchestration.parallel_run.comparison import read_comparison, read_qa_comparison
 from orchestration.parallel_run.legacy_schedule import LEGACY_CSV, schedule_rows_of, load_legacy_csv
 from orchestration.settings import DBT_PROJECT_DIR, PUBLISHED_TABLE, Settings
 from orchestration.warehouse import connect, ensure_warehouse
@@ -65,6 +65,11 @@ def compare(run_date: date, first_rows: int = 10) -> int:
     build_comparison(run_date, target.dbt_target)
     with connect(target) as conn:
         found = read_comparison(conn, run_date, first_rows)
+        qa = read_qa_comparison(conn, run_date)
+    if qa:
+        differing = [q for q in qa if q.legacy_findings != q.platform_findings]
+        print(f"QA findings: {len(qa)} (table, code) compared, {len(differing)} differ"
+              + "".join(f"\n  {q.text()}" for q in differing))
     if found is None:
         print(f"parallel run {run_date}: not compared")
         return NOT_COMPARED

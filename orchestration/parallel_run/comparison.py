@@ -106,3 +106,29 @@ def _difference(row: dict) -> Difference:
     columns = [c.strip() for c in (row["differing_columns"] or "").split(",") if c.strip()]
     return Difference(*(row[k] for k in _KEYS), status=row["status"],
                       columns=[(c, row[f"legacy_{c}"], row[f"platform_{c}"]) for c in columns])
+
+
+@dataclass(frozen=True)
+class QaCount:
+    qa_table: str
+    code: str
+    legacy_findings: int
+    platform_findings: int
+
+    def text(self) -> str:
+        code = f" code {self.code}" if self.code else ""
+        return (f"{self.qa_table}{code}: legacy {self.legacy_findings}, "
+                f"platform {self.platform_findings}")
+
+
+def read_qa_comparison(conn, run_date: date) -> list[QaCount]:
+    """The QA findings by (table, code) of both sides (the legacy QA tables present)."""
+    with conn.cursor() as cur:
+        if not table_exists(cur, SCHEMA, "parallel_run_qa_comparison"):
+            return []
+        cur.execute("""
+            select qa_table, code, legacy_findings, platform_findings
+            from parallel_run.parallel_run_qa_comparison
+            where run_date = %s
+            order by qa_table, code""", (run_date,))
+        return [QaCount(t, c or "", int(n), int(m)) for t, c, n, m in cur.fetchall()]

@@ -114,6 +114,22 @@ def test_one_row_missing_one_extra_one_different(published, tmp_path, capsys):
     assert "| production_lines |" in table and "LEGACY-ONLY-ITEM" in table
 
 
+def test_the_legacy_qa_tables_are_compared_by_table_and_code(published, tmp_path, capsys):
+    """A legacy QA table beside the legacy schedule: its rows by code against the
+    platform's (the sample's run has no missing staffing: 0)."""
+    with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
+        cur.execute("create schema if not exists legacy_qa")
+        cur.execute("drop table if exists legacy_qa.ps_qa_missing_inputs")
+        cur.execute("create table legacy_qa.ps_qa_missing_inputs (run_date date, code varchar(2))")
+        cur.execute("insert into legacy_qa.ps_qa_missing_inputs values (%s, '1'), (%s, '1')",
+                    (RUN_DATE, RUN_DATE))
+    code, lines = _compare(tmp_path, published, capsys, PST_LEGACY_QA_SCHEMA="legacy_qa")
+    assert code == 0  # the schedules match; QA findings are reported, not judged
+    text = "\n".join(lines)
+    assert "QA findings: 1 (table, code) compared, 1 differ" in text
+    assert "ps_qa_missing_inputs code 1: legacy 2, platform 0" in text
+
+
 def test_a_difference_of_0_011_is_out_of_tolerance(published, tmp_path, capsys):
     legacy = [list(r) for r in published]
     pl = NAMES.index("production_lines")

@@ -44,3 +44,13 @@
                                        identifier=relation.identifier) -%}
   {{ return(found is not none) }}
 {%- endmacro %}
+
+{#- One QA table's rows of the run_date by code (production_capacity_alerting: ''). -#}
+{% macro pst_parallel_run_qa_counts(name, has_code, relation) -%}
+    select cast('{{ name }}' as varchar(64)) as qa_table,
+           {{ "cast(code as varchar(8))" if has_code else "cast('' as varchar(8))" }} as code,
+           cast(count(*) as integer) as findings
+    from {{ relation }}
+    where run_date = {{ pst_run_date() }}
+    group by {{ "cast(code as varchar(8))" if has_code else "1" }}
+{%- endmacro %}
