@@ -99,6 +99,9 @@ def contract_variables(contract: Path | str) -> dict[str, str | None]:
 def contract_dataset(contract: Path | str) -> str:
     """`schema.table` of the contract's `dataset: pst/<database>/<schema>/<table>`."""
     qualified = str(_read_contract_yaml(contract_path(contract)).get("dataset") or "")
+    from orchestration.settings import publish_schema  # noqa: PLC0415
+
+    qualified = qualified.replace("${var.PUBLISH_SCHEMA}", publish_schema())
     return ".".join(qualified.split("/")[-2:])
 
 
