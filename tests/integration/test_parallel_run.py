@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from psycopg2 import sql
 
 from orchestration.alarms import AlarmName, Severity
 from orchestration.defs.parallel_run.checks import evaluate_divergence
@@ -23,16 +24,23 @@ RUN_DATE = date(2026, 11, 19)
 NAMES = [c for c, _ in COLUMNS]
 
 
+def _relation(name: str) -> sql.Identifier:
+    return sql.Identifier(*name.split("."))
+
+
 def _rows(relation: str, run_date: date = RUN_DATE) -> list[tuple]:
     with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
-        cur.execute(f"select {', '.join(NAMES)} from {relation} where run_date = %s "  # noqa: S608 - constants
-                    "order by fps_dt, manufacturing_location, line_type, item_id", (run_date,))
+        cur.execute(sql.SQL("select {} from {} where run_date = %s "
+                            "order by fps_dt, manufacturing_location, line_type, item_id").format(
+                                sql.SQL(", ").join(map(sql.Identifier, NAMES)), _relation(relation)),
+                    (run_date,))
         return cur.fetchall()
 
 
 def _checksum(relation: str) -> str:
     with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
-        cur.execute(f"select md5(string_agg(t::text, '|' order by t::text)) from {relation} t")  # noqa: S608
+        cur.execute(sql.SQL("select md5(string_agg(t::text, '|' order by t::text)) from {} t")
+                    .format(_relation(relation)))
         return cur.fetchone()[0]
 
 
