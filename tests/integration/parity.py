@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from psycopg2 import sql
+
 from orchestration.warehouse import connect, ensure_warehouse
 from tests.reference.scheduler import SCHEDULE_COLUMNS
 
@@ -13,7 +15,7 @@ KEY = ("fps_dt", "manufacturing_location", "line_type", "item_id")
 ABS_TOL, REL_TOL = Decimal("0.01"), Decimal("1e-6")
 
 
-def fetch_dicts(query: str, params=()) -> list[dict]:
+def fetch_dicts(query, params=()) -> list[dict]:
     with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
         cur.execute(query, params)
         names = [d.name for d in cur.description]
@@ -21,9 +23,9 @@ def fetch_dicts(query: str, params=()) -> list[dict]:
 
 
 def published_schedule(run_date: date) -> list[dict]:
-    columns = ", ".join(SCHEDULE_COLUMNS)
-    return fetch_dicts(f"select {columns} from dwh.fact_production_schedule "  # noqa: S608 - constant column list
-                       "where run_date = %s", (run_date,))
+    columns = sql.SQL(", ").join(map(sql.Identifier, SCHEDULE_COLUMNS))
+    return fetch_dicts(sql.SQL("select {} from dwh.fact_production_schedule "
+                               "where run_date = %s").format(columns), (run_date,))
 
 
 def _same(expected, actual) -> bool:

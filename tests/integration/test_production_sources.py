@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from psycopg2 import sql
 
 from orchestration import settings
 from orchestration.warehouse import connect, ensure_warehouse
@@ -38,9 +39,10 @@ def query(sql_text: str, params=()):
 
 
 def schedule(run_date):
-    return query(f"select {SCHEDULE_COLUMNS} from dwh.fact_production_schedule "  # noqa: S608 - constant
-                 "where run_date = %s order by fps_dt, manufacturing_location, line_type, item_id",
-                 (run_date,))
+    columns = sql.SQL(", ").join(sql.Identifier(c.strip()) for c in SCHEDULE_COLUMNS.split(","))
+    return query(sql.SQL("select {} from dwh.fact_production_schedule where run_date = %s "
+                         "order by fps_dt, manufacturing_location, line_type, item_id").format(
+                             columns), (run_date,))
 
 
 def findings(run_date):

@@ -104,7 +104,7 @@ def db(target):
         for relation, rows in clean_rows().items():
             insert(cur, relation, rows)
 
-    def run(statement: str, params=None):
+    def run(statement, params=None):
         with conn.cursor() as cur:
             cur.execute(statement, params)
 
@@ -158,7 +158,7 @@ def test_clean_dataset_passes_every_check(db, target, relation):
 
 @pytest.mark.parametrize("relation", list(COLUMNS))
 def test_empty_table_fails_row_count(db, target, relation):
-    db(f"delete from {relation}")
+    db(sql.SQL("delete from {}").format(sql.Identifier(*relation.split("."))))
     result = verify(relation, target)
     assert outcomes(result)["row_count"] == "fail", result.log_excerpt
     assert result.check("row_count").severity == "ERROR"
