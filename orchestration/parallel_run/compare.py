@@ -19,7 +19,7 @@ from datetime import date
 from orchestration import settings
 from orchestration.defs.dbt.args import dbt_vars
 from orchestration.parallel_run.comparison import read_comparison, read_qa_comparison
-from orchestration.parallel_run.legacy_schedule import LEGACY_CSV, schedule_rows_of, load_legacy_csv
+from orchestration.parallel_run.legacy_schedule import load_local_legacy_csv, schedule_rows_of
 from orchestration.settings import DBT_PROJECT_DIR, PUBLISHED_TABLE, Settings
 from orchestration.warehouse import connect, ensure_warehouse
 
@@ -47,12 +47,12 @@ def compare(run_date: date, first_rows: int = 10) -> int:
     target = ensure_warehouse()
     legacy = settings.legacy_schedule_relation()
     published = (settings.publish_schema(), PUBLISHED_TABLE)
-    csv_path = settings.local_data_dir() / LEGACY_CSV
     with connect(target) as conn:
-        if settings.deployment() == "local" and csv_path.exists():
-            loaded = load_legacy_csv(conn, csv_path, legacy)
-            print(f"loaded {csv_path} into {'.'.join(legacy)}: {loaded.rows:,} rows, "
-                  f"{len(loaded.run_dates)} run_date(s)")
+        loaded = load_local_legacy_csv(conn)
+        if loaded:
+            path, load = loaded
+            print(f"loaded {path} into {'.'.join(legacy)}: {load.rows:,} rows, "
+                  f"{len(load.run_dates)} run_date(s)")
         sides = {"legacy schedule " + ".".join(legacy): schedule_rows_of(conn, legacy, run_date),
                  "platform schedule " + ".".join(published): schedule_rows_of(conn, published,
                                                                             run_date)}

@@ -18,6 +18,7 @@ from pathlib import Path
 from psycopg2 import sql
 from psycopg2.extras import execute_values
 
+from orchestration import settings
 from orchestration.warehouse.connection import table_exists
 
 LEGACY_CSV = "legacy_schedule.csv"
@@ -114,6 +115,18 @@ def load_legacy_csv(conn, path: Path, relation: tuple[str, str]) -> LegacyLoad:
             execute_values(cur, sql.SQL("insert into {} ({}) values %s").format(
                 target, sql.SQL(", ").join(sql.Identifier(c) for c, _ in COLUMNS)), rows)
     return LegacyLoad(len(rows), run_dates)
+
+
+def load_local_legacy_csv(conn) -> tuple[Path, LegacyLoad] | None:
+    """The local form: legacy_schedule.csv of PST_LOCAL_DATA_DIR into the legacy
+    relation, when the deployment is local and the file is there (else None)."""
+    path = settings.local_data_dir() / LEGACY_CSV
+    if settings.deployment() != "local" or not path.exists():
+        return None
+    try:
+        return path, load_legacy_csv(conn, path, settings.legacy_schedule_relation())
+    except LegacyScheduleError as error:
+        raise LegacyScheduleError(f"{path}: {error}") from None
 
 
 def schedule_rows_of(conn, relation: tuple[str, str], run_date: date) -> int | None:

@@ -40,9 +40,7 @@
     yet: then nothing is compared). At parse/compile time: assume it does. -#}
 {% macro pst_relation_exists(relation) -%}
   {%- if not execute -%}{{ return(true) }}{%- endif -%}
-  {%- set found = adapter.get_relation(database=relation.database, schema=relation.schema,
-                                       identifier=relation.identifier) -%}
-  {{ return(found is not none) }}
+  {{ return(load_relation(relation) is not none) }}
 {%- endmacro %}
 
 {#- One QA table's rows of the run_date by code (production_capacity_alerting: ''). -#}

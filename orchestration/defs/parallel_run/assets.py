@@ -10,8 +10,7 @@ from orchestration.defs.sources import ONE_RUN_DATE_PER_RUN, SOURCES_GROUP
 from orchestration.metadata import OWNERS
 from orchestration.parallel_run.legacy_schedule import (
     LEGACY_CSV,
-    LegacyScheduleError,
-    load_legacy_csv,
+    load_local_legacy_csv,
     schedule_rows_of,
 )
 from orchestration.partitions import run_date_of
@@ -30,20 +29,16 @@ def legacy_schedule_asset(partitions: PartitionsDefinition):
                                         warehouse: WarehouseResource) -> MaterializeResult:
         run_date = run_date_of(context)
         relation = settings.legacy_schedule_relation()
-        csv_path = settings.local_data_dir() / LEGACY_CSV
         with warehouse.connection() as conn:
-            if settings.deployment() == "local" and csv_path.exists():
-                try:
-                    loaded = load_legacy_csv(conn, csv_path, relation)
-                except LegacyScheduleError as error:
-                    raise LegacyScheduleError(f"{csv_path}: {error}") from None
-                context.log.info(f"{LEGACY_CSV}: {loaded.rows:,} rows of "
-                                 f"{len(loaded.run_dates)} run_date(s) loaded")
+            loaded = load_local_legacy_csv(conn)
             rows = schedule_rows_of(conn, relation, run_date)
+        if loaded:
+            context.log.info(f"{LEGACY_CSV}: {loaded[1].rows:,} rows of "
+                             f"{len(loaded[1].run_dates)} run_date(s) loaded")
         return MaterializeResult(metadata={
             "dagster/row_count": rows or 0, "relation": ".".join(relation),
             "compared": bool(rows),
-            "owned_by": "the legacy job (read only)" if settings.deployment() != "local"
-            or not csv_path.exists() else f"{LEGACY_CSV} (local form)"})
+            "owned_by": f"{LEGACY_CSV} (local form)" if loaded
+            else "the legacy job (read only)"})
 
     return legacy_fact_production_schedule
