@@ -18,7 +18,7 @@ RUN_ARGS = $(if $(RUN_DATE),--run-date $(RUN_DATE)) \
 	$(if $(DEMAND_WINDOW_DAYS),--demand-window-days $(DEMAND_WINDOW_DAYS)) \
 	$(if $(LINE_ROUNDING_INCREMENT),--line-rounding-increment $(LINE_ROUNDING_INCREMENT))
 
-.PHONY: run land test dev bench digest compare cutover-report sample warehouse-env warehouse-stop dbt-manifest install clean help
+.PHONY: run land test dev bench digest compare explain changes report cutover-report sample warehouse-env warehouse-stop dbt-manifest install clean help
 
 help:
 	@echo "make run [RUN_DATE=YYYY-MM-DD]   materialize one run_date partition (default: today, plant time)"
@@ -26,6 +26,9 @@ help:
 	@echo "make land [RUN_DATE=YYYY-MM-DD]  land the sources of one run_date only (before an analyst's dbt build)"
 	@echo "make test                        run the test suite"
 	@echo "make compare RUN_DATE=YYYY-MM-DD  the parallel run of a run_date against the legacy schedule"
+	@echo "make explain RUN_DATE=YYYY-MM-DD ITEM=id [LOCATION=..] [FPS_DT=..]  why an item got its lines"
+	@echo "make changes RUN_DATE=YYYY-MM-DD  what changed against the previous plan"
+	@echo "make report RUN_DATE=YYYY-MM-DD   the planners' HTML report in .pst/reports/ (PST_HOME)"
 	@echo "make cutover-report              the cutover criteria over the compared run_dates: ready / not ready"
 	@echo "make dev [PORT=3000]             Dagster UI + daemon on http://127.0.0.1:PORT"
 	@echo "make digest [WEEKLY=1]           send the P4 daily digest (or the weekly summary) now"
@@ -72,6 +75,19 @@ digest: install
 compare: install
 	@test -n "$(RUN_DATE)" || { echo "make compare needs RUN_DATE=YYYY-MM-DD" >&2; exit 2; }
 	@$(PY) -m orchestration.parallel_run.compare $(RUN_DATE)
+
+PLANNING := $(PY) -m orchestration.planning.cli
+explain: install
+	@test -n "$(RUN_DATE)" -a -n "$(ITEM)" || { echo "make explain needs RUN_DATE=YYYY-MM-DD ITEM=<item id>" >&2; exit 2; }
+	@$(PLANNING) explain $(RUN_DATE) "$(ITEM)" $(if $(LOCATION),--location "$(LOCATION)") $(if $(FPS_DT),--fps-dt $(FPS_DT))
+
+changes: install
+	@test -n "$(RUN_DATE)" || { echo "make changes needs RUN_DATE=YYYY-MM-DD" >&2; exit 2; }
+	@$(PLANNING) changes $(RUN_DATE)
+
+report: install
+	@test -n "$(RUN_DATE)" || { echo "make report needs RUN_DATE=YYYY-MM-DD" >&2; exit 2; }
+	@$(PLANNING) report $(RUN_DATE)
 
 cutover-report: install
 	@$(PY) -m orchestration.parallel_run.cutover

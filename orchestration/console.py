@@ -79,6 +79,7 @@ class _Segment:
     checks_passed: int = 0
     checks_warned: int = 0
     checks_failed: int = 0
+    paths: list[str] = field(default_factory=list)
 
 
 class StageTracker:
@@ -109,6 +110,8 @@ class StageTracker:
                        or materialization.asset_key.path[-1] == PUBLISHED_TABLE)
             if row_count is not None and counted:
                 self.current.rows += int(row_count.value)
+            if "path" in materialization.metadata:  # the schedule report's file
+                self.current.paths.append(str(materialization.metadata["path"].value))
         elif kind == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if evaluation.passed:
@@ -151,6 +154,8 @@ def describe(segment: _Segment) -> str:
         text = f"{publish_schema()}.{PUBLISHED_TABLE}: {segment.rows:,} rows"
         if segment.checks_passed + segment.checks_warned + segment.checks_failed:
             text += f", dbt tests: {_checks(segment)}"
+    elif segment.stage == "report":
+        text = ", ".join(segment.paths) or "not written"
     else:
         total = segment.checks_passed + segment.checks_warned + segment.checks_failed
         text = f"{total} checks: {_checks(segment)}"

@@ -233,14 +233,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def stage_classifier(defs):
-    """step key -> stage of the console (land, build, checks, publish)."""
+    """step key -> stage of the console (land, build, checks, publish, report)."""
     from orchestration.defs.dbt.assets import BUILD_ASSETS, PUBLISH_ASSETS  # noqa: PLC0415
+    from orchestration.defs.planning.assets import REPORT_KEY  # noqa: PLC0415
     from orchestration.defs.sources import SOURCES_GROUP  # noqa: PLC0415
 
     graph = defs.resolve_asset_graph()
     land = {graph.get(key).assets_def.op.name for key in graph.get_all_asset_keys()
             if graph.get(key).group_name == SOURCES_GROUP and graph.get(key).is_materializable}
-    named = {BUILD_ASSETS: "build", PUBLISH_ASSETS: "publish"}
+    named = {BUILD_ASSETS: "build", PUBLISH_ASSETS: "publish",
+             graph.get(REPORT_KEY).assets_def.op.name: "report"}
 
     def stage_of(step_key: str) -> str:
         return "land" if step_key in land else named.get(step_key, "checks")

@@ -19,6 +19,7 @@ def build_definitions(settings: Settings) -> Definitions:
     from orchestration.defs.erp import definitions as erp  # noqa: PLC0415
     from orchestration.defs.monitoring import definitions as monitoring  # noqa: PLC0415
     from orchestration.defs.parallel_run import definitions as parallel_run  # noqa: PLC0415
+    from orchestration.defs.planning import definitions as planning  # noqa: PLC0415
     from orchestration.defs.qa_findings import definitions as qa_findings  # noqa: PLC0415
     from orchestration.defs.resources import shared_resources  # noqa: PLC0415
     from orchestration.defs.schedule import definitions as schedule  # noqa: PLC0415
@@ -30,7 +31,7 @@ def build_definitions(settings: Settings) -> Definitions:
 
     partitions = run_date_partitions(settings)
     integrations = [sheets, supplybuy, erp, dbt, schedule, staffing, qa_findings, soda,
-                    parallel_run, monitoring]
+                    parallel_run, planning, monitoring]
     return Definitions.merge(
         *(integration.defs(settings, partitions) for integration in integrations),
         Definitions(

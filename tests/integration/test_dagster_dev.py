@@ -9,7 +9,6 @@ same partitions (the in-process path, on the session's warehouse).
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +20,8 @@ from orchestration.local_instance import HEADER
 
 from orchestration.warehouse import connect
 from orchestration.warehouse.embedded import start_embedded, stop_embedded
+from tests.browser import ARTIFACTS as BROWSER_ARTIFACTS
+from tests.browser import CHROMIUM, chromium_context, watch_errors
 from tests.integration import dagster_dev
 from tests.integration.conftest import run_partition
 from tests.integration.parity import published_schedule
@@ -29,8 +30,7 @@ from tests.reference.scheduler import SCHEDULE_COLUMNS
 pytestmark = pytest.mark.integration
 
 PARTITIONS = [date(2026, 11, 23), date(2026, 11, 24)]
-ARTIFACTS = Path(__file__).resolve().parents[2] / ".pst" / "test-artifacts" / "ui"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = BROWSER_ARTIFACTS / "ui"
 
 
 def allow_two_runs_at_once(dagster_home: Path) -> None:
@@ -130,8 +130,6 @@ def test_assets_show_owners_runbooks_and_no_stub_group(dev):
 
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (apt-get install chromium)")
 def test_the_ui_pages_render_without_console_errors(dev, backfill_runs):
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pages = {
         "asset-graph": ("/asset-groups", "scheduling"),
@@ -141,26 +139,16 @@ def test_the_ui_pages_render_without_console_errors(dev, backfill_runs):
                                    "Runbook (prod-schedule-job-failed)"),
         "job": ("/locations/production_scheduling/jobs/production_schedule_job", "Materialize all"),
     }
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync"])
-        context = browser.new_context(viewport={"width": 1600, "height": 1000})
-        try:
-            for name, (path, expected_text) in pages.items():
-                page = context.new_page()
-                errors: list[str] = []
-                page.on("console", lambda m, e=errors: e.append(m.text) if m.type == "error" else None)
-                page.on("pageerror", lambda exc, e=errors: e.append(str(exc)))
-                page.goto(dev.url + path, wait_until="networkidle", timeout=120_000)
-                skip = page.get_by_role("button", name="Skip")  # Dagster's first-visit newsletter
-                if skip.count():
-                    skip.first.click()
-                page.get_by_text(expected_text).first.wait_for(timeout=60_000)
-                page.wait_for_timeout(1500)
-                page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-                assert errors == [], f"{name}: console errors {errors}"
-                page.close()
-        finally:
-            browser.close()
+    with chromium_context() as context:
+        for name, (path, expected_text) in pages.items():
+            page = context.new_page()
+            errors = watch_errors(page)
+            page.goto(dev.url + path, wait_until="networkidle", timeout=120_000)
+            skip = page.get_by_role("button", name="Skip")  # Dagster's first-visit newsletter
+            if skip.count():
+                skip.first.click()
+            page.get_by_text(expected_text).first.wait_for(timeout=60_000)
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+            assert errors == [], f"{name}: console errors {errors}"
+            page.close()

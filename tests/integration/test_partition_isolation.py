@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.defs.dbt.args import dbt_build_args
-from orchestration.defs.dbt.assets import PUBLISH_MODEL
+from orchestration.defs.dbt.assets import PUBLISH_SELECTION
 from orchestration.defs.schedule.checks import evaluate_row_count
 from orchestration.settings import DBT_PROJECT_DIR, Scheduling, Thresholds
 from orchestration.warehouse import connect, ensure_warehouse
@@ -35,7 +35,7 @@ def _dbt_step(run_date: date, step: str, target_path: Path) -> subprocess.Comple
     s = Scheduling()
     args = dbt_build_args(run_date, s.horizon_days, s.demand_window_days,
                           s.line_rounding_increment)
-    args += ["--exclude", PUBLISH_MODEL] if step == "build" else ["--select", PUBLISH_MODEL]
+    args += ["--exclude" if step == "build" else "--select", PUBLISH_SELECTION]
     dbt = Path(sys.executable).with_name("dbt")
     return subprocess.run(
         [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",

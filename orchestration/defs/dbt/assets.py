@@ -10,6 +10,8 @@ from typing import Any, Iterator, Mapping, Optional
 from dagster import (
     AssetCheckResult,
     AssetExecutionContext,
+    AssetKey,
+    AssetObservation,
     AssetsDefinition,
     BackfillPolicy,
     Failure,
@@ -27,12 +29,18 @@ from orchestration.defs.dbt.project import dbt_project, runs_target_path
 from orchestration.defs.dbt.translator import ProductionSchedulingTranslator, test_alarm
 from orchestration.defs.schedule.resources import SchedulingParameters
 from orchestration.partitions import run_date_of
+from orchestration.planning.metadata import changes_metadata, published_schedule_metadata
 from orchestration.warehouse.resource import WarehouseResource
 
 PUBLISH_MODEL = "fact_production_schedule"
+PUBLISHED_KEY = AssetKey(["dwh", PUBLISH_MODEL])
+CHANGES_BY_LOCATION_MODEL = "schedule_changes_by_location"
 # The parallel run's comparison with the legacy schedule: built right after the publish,
 # in its invocation (one dbt process less per run; nothing to compare writes nothing).
 PARALLEL_RUN_MODELS = "path:models/parallel_run"
+# What changed since the previous plan: it reads the published schedule of both plans.
+PLANNING_MART_MODELS = "path:models/marts/planning"
+PUBLISH_SELECTION = f"{PUBLISH_MODEL} {PLANNING_MART_MODELS} {PARALLEL_RUN_MODELS}"
 BUILD_ASSETS, PUBLISH_ASSETS = "production_schedule_dbt_models", "publish_production_schedule"
 
 
@@ -90,13 +98,31 @@ def _annotated(events: Iterator, context: AssetExecutionContext, warehouse: Ware
             node = manifest.get("nodes", {}).get(unique_id.value) if unique_id else None
             if isinstance(event, Output) and node is not None:
                 query = row_count_query(node)
+                extra = {}
                 if query is not None:
                     cur.execute(query, {"run_date": run_date})
-                    event = event.with_metadata({**event.metadata,
-                                                 "dagster/row_count": cur.fetchone()[0]})
+                    extra["dagster/row_count"] = cur.fetchone()[0]
+                extra.update(planners_metadata(cur, node["name"], run_date))
+                event = event.with_metadata({**event.metadata, **extra})
+                if node["name"] == CHANGES_BY_LOCATION_MODEL:
+                    # the changes are built after the publish asset's output: they reach
+                    # its page as an observation of the same partition
+                    yield event
+                    event = AssetObservation(asset_key=PUBLISHED_KEY, partition=context.partition_key,
+                                             metadata={k: v for k, v in extra.items()
+                                                       if k != "dagster/row_count"})
             elif isinstance(event, AssetCheckResult) and node is not None:
                 event = with_alarm(event, node)
             yield event
+
+
+def planners_metadata(cur, model: str, run_date) -> dict:
+    """What a planner reads on the asset page (orchestration/planning/metadata.py)."""
+    if model == PUBLISH_MODEL:
+        return published_schedule_metadata(cur, run_date)
+    if model == CHANGES_BY_LOCATION_MODEL:
+        return changes_metadata(cur, run_date)
+    return {}
 
 
 def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
@@ -150,7 +176,7 @@ def dbt_model_assets(partitions: PartitionsDefinition) -> list[AssetsDefinition]
         pool="pst_schedule_build",
     )
 
-    @dbt_assets(exclude=f"{PUBLISH_MODEL} {PARALLEL_RUN_MODELS}", name=BUILD_ASSETS, **common)
+    @dbt_assets(exclude=PUBLISH_SELECTION, name=BUILD_ASSETS, **common)
     def production_schedule_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource,
                                        warehouse: WarehouseResource,
                                        scheduling: SchedulingParameters):
@@ -158,7 +184,7 @@ def dbt_model_assets(partitions: PartitionsDefinition) -> list[AssetsDefinition]
         tables for the partition's run_date, then their tests (asset checks)."""
         yield from _build(context, dbt, warehouse, scheduling)
 
-    @dbt_assets(select=f"{PUBLISH_MODEL} {PARALLEL_RUN_MODELS}", name=PUBLISH_ASSETS, **common)
+    @dbt_assets(select=PUBLISH_SELECTION, name=PUBLISH_ASSETS, **common)
     def publish_production_schedule(context: AssetExecutionContext, dbt: DbtCliResource,
                                     warehouse: WarehouseResource,
                                     scheduling: SchedulingParameters):

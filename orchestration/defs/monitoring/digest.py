@@ -15,6 +15,8 @@ from orchestration import settings
 from orchestration.alarms import AlarmName
 from orchestration.defs.monitoring import store
 from orchestration.parallel_run import cutover
+from orchestration.planning import queries as planning_queries
+from orchestration.planning.tables import number
 from orchestration.defs.schedule.history import row_counts_of
 from orchestration.defs.monitoring.model import Finding
 from orchestration.defs.monitoring.mail import DigestEntry, digest_sender_from_env, render_digest
@@ -31,6 +33,28 @@ def default_sender():
     return digest_sender_from_env(settings.pst_home() / "digests")
 
 
+def changes_sections(conn, pending) -> dict[str, list[str]]:
+    """Per published run_date of the digest: what changed since the previous plan, one
+    line per location (the dwh schedule_changes_by_location model)."""
+    run_dates = sorted({date.fromisoformat(p.partition_key) for p in pending
+                        if p.alarm == AlarmName.JOB_SUCCEEDED and p.partition_key})
+    sections = {}
+    with conn.cursor() as cur:
+        for run_date in run_dates:
+            previous = planning_queries.previous_run_date(cur, run_date)
+            if previous is None:
+                continue
+            sections[f"Changes since the previous plan: run_date {run_date} against "
+                     f"{previous}"] = [
+                f"{r['manufacturing_location']}: {r['items_added']} added, "
+                f"{r['items_removed']} removed, {r['items_changed']} changed; lines "
+                f"{number(r['previous_production_lines'])} -> {number(r['production_lines'])}, "
+                f"units {number(r['previous_production_goal_total'])} -> "
+                f"{number(r['production_goal_total'])}"
+                for r in planning_queries.changes_by_location(cur, run_date)]
+    return sections
+
+
 def send_daily_digest(router: AlertRouter, sender=None, now: datetime | None = None) -> str | None:
     """Send every pending P4 entry in one digest; None when there is nothing to send."""
     pending = router.pending_digest()
@@ -38,7 +62,8 @@ def send_daily_digest(router: AlertRouter, sender=None, now: datetime | None = N
         return None
     now = now or datetime.now(timezone.utc)
     subject, body = render_digest(f"Production schedule daily digest {now:%Y-%m-%d}",
-                                  [_entry(p) for p in pending])
+                                  [_entry(p) for p in pending],
+                                  changes_sections(router.alert_log.conn, pending))
     via = (sender or default_sender()).send(subject, body)
     router.mark_digested(pending, via)
     return via
