@@ -86,6 +86,30 @@ def test_a_ui_backfill_of_two_partitions_succeeds_and_matches_make_run(dev, back
         assert _rows_of(ui_warehouse, run_date) == expected
 
 
+LATEST_MATERIALIZATION = """
+query($key: AssetKeyInput!, $partition: String!) { assetNodeOrError(assetKey: $key) {
+  ... on AssetNode { assetMaterializations(partitions: [$partition], limit: 1) {
+    metadataEntries { label ... on MarkdownMetadataEntry { mdStr }
+                      ... on PathMetadataEntry { path } } } } } }
+"""
+
+
+def test_the_backfill_wrote_each_partitions_report_and_the_publish_links_it(dev, backfill_runs):
+    """The planners' report is an asset of the daily job: the daemon's runs write it, and
+    the publish asset's materialization carries tomorrow's schedule and the link."""
+    for run_date in PARTITIONS:
+        report = dev.home / "reports" / f"schedule_{run_date}.html"
+        assert report.exists() and report.stat().st_size > 100_000  # the inlined charts
+        [published] = dev.graphql(LATEST_MATERIALIZATION, {
+            "key": {"path": ["dwh", "fact_production_schedule"]},
+            "partition": run_date.isoformat()})["assetNodeOrError"]["assetMaterializations"]
+        entries = {e["label"]: e for e in published["metadataEntries"]}
+        assert entries["schedule report"]["path"] == str(report)
+        assert "| line type | item | lines | units | in full |" in entries[
+            "tomorrow's schedule"]["mdStr"]
+        assert "| scheduled_in_full |" in entries["rows by reason code"]["mdStr"]
+
+
 CHECK_EXECUTIONS = """
 query($key: AssetKeyInput!, $check: String!) {
   assetCheckExecutions(assetKey: $key, checkName: $check, limit: 10) { status partition runId }
@@ -138,6 +162,8 @@ def test_the_ui_pages_render_without_console_errors(dev, backfill_runs):
         "staged-schedule-checks": ("/assets/stg2/fact_production_schedule_staged?view=checks",
                                    "Runbook (prod-schedule-job-failed)"),
         "job": ("/locations/production_scheduling/jobs/production_schedule_job", "Materialize all"),
+        "published-schedule-events": ("/assets/dwh/fact_production_schedule?view=events",
+                                      "changes since the previous plan"),
     }
     with chromium_context() as context:
         for name, (path, expected_text) in pages.items():

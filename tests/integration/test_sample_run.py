@@ -52,7 +52,7 @@ def test_the_console_has_one_line_per_stage_and_no_dbt_noise(two_runs):
     stages = [line.split()[0] for line in output.splitlines() if line[:1].isalpha()
               and line.rstrip().endswith(" s")]
     assert stages == ["sample", "warehouse", "definitions", "land", "checks", "build", "checks",
-                      "publish", "checks", "alerts"], output
+                      "publish", "checks", "report", "checks", "alerts"], output
     assert "\x1b[" not in output  # no colour codes when not a terminal
     assert " START " not in output and "OK created" not in output  # dbt's lines: the log file
     [alerts] = [line for line in output.splitlines() if line.startswith("alerts")]

@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 
 from orchestration.defs.dbt.args import dbt_build_args
+from orchestration.defs.dbt.assets import PUBLISH_SELECTION
 from orchestration.settings import DBT_PROJECT_DIR
 from tests.fakes.redshift_rules import check_statements
 from tests.redshift.recording_connector import run_dbt, stand_in
@@ -29,9 +30,9 @@ def runs(tmp_path_factory):
     args = dbt_build_args(date(2026, 11, 23), 31, 7, 0.5)
     try:
         with stand_in(mp) as wh:
-            build = run_dbt([*args, "--exclude", "fact_production_schedule"], DBT_PROJECT_DIR, tmp)
+            build = run_dbt([*args, "--exclude", PUBLISH_SELECTION], DBT_PROJECT_DIR, tmp)
             n_build = len(wh.statements)
-            publish = run_dbt([*args, "--select", "fact_production_schedule"], DBT_PROJECT_DIR, tmp)
+            publish = run_dbt([*args, "--select", PUBLISH_SELECTION], DBT_PROJECT_DIR, tmp)
             yield build, publish, wh, n_build, tmp
     finally:
         mp.undo()
@@ -69,6 +70,10 @@ def test_every_compiled_node_is_redshift_sql(runs):
     *_, tmp = runs
     files = sorted((tmp / "target" / "compiled").rglob("*.sql"))
     assert len(files) > 150 and any(f.name == "fact_production_schedule.sql" for f in files)
+    # the planners' text on Redshift: listagg, not PostgreSQL's string_agg
+    [explain] = [f for f in files if f.name == "ps_schedule_explain.sql"]
+    assert "listagg(" in explain.read_text() and "string_agg" not in explain.read_text()
+    assert {"schedule_changes.sql", "schedule_changes_by_location.sql"} <= {f.name for f in files}
     found = check_statements(f.read_text() for f in files)
     assert found == [], "\n".join(f"{files[f.statement].name}: {f}" for f in found[:30])
 
