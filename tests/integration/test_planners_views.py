@@ -204,3 +204,25 @@ def test_the_publish_carries_tomorrow_the_reasons_the_changes_and_the_report(two
                        DagsterEventType.ASSET_OBSERVATION).metadata
     assert f"Against the plan of run_date {FIRST}" in observed[
         "changes since the previous plan"].value
+
+
+def test_the_daily_digest_says_what_changed_in_each_published_plan(two_plans):
+    from types import SimpleNamespace
+
+    from orchestration.alarms import AlarmName
+    from orchestration.defs.monitoring.digest import changes_sections
+    from orchestration.warehouse import connect, ensure_warehouse
+
+    pending = [SimpleNamespace(alarm=AlarmName.JOB_SUCCEEDED, partition_key=SECOND.isoformat()),
+               SimpleNamespace(alarm=AlarmName.JOB_SUCCEEDED, partition_key=SECOND.isoformat())]
+    with connect(ensure_warehouse()) as conn:
+        sections = changes_sections(conn, pending)
+    [(title, lines)] = sections.items()
+    assert title == f"Changes since the previous plan: run_date {SECOND} against {FIRST}"
+    summary = fetch_dicts("select * from dwh.schedule_changes_by_location where run_date = %s "
+                          "order by manufacturing_location", (SECOND,))
+    assert [line.split(":")[0] for line in lines] == [r["manufacturing_location"] for r in summary]
+    assert lines[0].startswith(f"{summary[0]['manufacturing_location']}: "
+                               f"{summary[0]['items_added']} added, "
+                               f"{summary[0]['items_removed']} removed, "
+                               f"{summary[0]['items_changed']} changed; lines ")
