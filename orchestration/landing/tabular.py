@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Sequence
+from operator import itemgetter
+from typing import NamedTuple, Sequence
 
 from orchestration.landing.text_rules import (
     MAX_TEXT_BYTES,
@@ -55,8 +56,9 @@ def map_header(source: str, header: Sequence[str], required: Sequence[str]) -> H
     return HeaderMap(required={c: positions[c] for c in required}, extra=extra)
 
 
-@dataclass(frozen=True)
-class LandingRow:
+class LandingRow(NamedTuple):
+    """A named tuple, not a dataclass: a forecast pull makes hundreds of thousands."""
+
     row_number: int  # 1-based row in the sheet/file; the header is row 1
     cells: tuple[str, ...]  # the required columns, in spec order, as typed in
     extra_json: str | None  # unexpected columns (and cells beyond the header)
@@ -83,6 +85,14 @@ def _extra_json(extra: dict[str, str]) -> str:
                        for name, value in extra.items()}, sort_keys=True)
 
 
+def _picker(indexes: list[int]):
+    """cells -> the tuple of the cells at indexes (itemgetter of one index gives no tuple)."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda cells: (cells[index],)
+    return itemgetter(*indexes)
+
+
 def landing_rows(source: str, grid: Sequence[Sequence[str]], required: Sequence[str]):
     """Yield one LandingRow per non-blank data row; returns the HeaderMap first.
 
@@ -95,22 +105,22 @@ def landing_rows(source: str, grid: Sequence[Sequence[str]], required: Sequence[
         raise SourceSchemaError(source, list(required), [])
     header = [storable(str(c)) for c in grid[0]]
     header_map = map_header(source, header, required)
+    width = len(header)
+    pick = _picker([header_map.required[c] for c in required])
+    extras = list(header_map.extra.items())
     rows = []
     for offset, raw in enumerate(grid[1:]):
-        cells = ["" if c is None else str(c) for c in raw]
+        # the hot loop of every landing (a forecast pull is ~10^5 rows): one pass per row
+        cells = [c if type(c) is str else ("" if c is None else str(c)) for c in raw]
         joined = "".join(cells)
         if is_blank(joined):  # one check per row: the cells are all blank
             continue
         if needs_storable(joined):  # also one check per row; rare, so fix cell by cell then
             cells = [storable(c) for c in cells]
-        padded = cells + [""] * (len(header) - len(cells))
-        extra = {name: padded[i] for name, i in header_map.extra.items() if padded[i] != ""}
-        extra.update({f"_column_{i + 1}": v for i, v in enumerate(padded) if i >= len(header) and v})
-        rows.append(
-            LandingRow(
-                row_number=offset + 2,
-                cells=tuple(padded[header_map.required[c]] for c in required),
-                extra_json=_extra_json(extra) if extra else None,
-            )
-        )
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        extra = {name: cells[i] for name, i in extras if cells[i] != ""} if extras else {}
+        if len(cells) > width:
+            extra.update({f"_column_{i + 1}": cells[i] for i in range(width, len(cells)) if cells[i]})
+        rows.append(LandingRow(offset + 2, pick(cells), _extra_json(extra) if extra else None))
     return header_map, rows

@@ -9,7 +9,8 @@ same partitions (the in-process path, on the session's warehouse).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 import pytest
@@ -42,11 +43,22 @@ def allow_two_runs_at_once(dagster_home: Path) -> None:
         HEADER + yaml.safe_dump({"concurrency": {"runs": {"max_concurrent_runs": 2}}}))
 
 
+def schedule_far_from_now() -> dict[str, str]:
+    """The daily schedule at 12 hours from now (plant time), so that its tick never
+    launches today's partition in the middle of the module (it did, at 05:00)."""
+    from orchestration.settings import Settings
+
+    tz = ZoneInfo(Settings.from_env().plant_timezone)
+    due = datetime.now(tz) + timedelta(hours=12)
+    return {"PST_SCHEDULE_HOUR": str(due.hour), "PST_SCHEDULE_MINUTE": str(due.minute)}
+
+
 @pytest.fixture(scope="module")
 def dev(sample_dir, dbt_manifest, tmp_path_factory):
     home = tmp_path_factory.mktemp("dagster-dev-home")
     allow_two_runs_at_once(home / "dagster_home")
-    server = dagster_dev.start(home, {"PST_LOCAL_DATA_DIR": str(sample_dir)})
+    server = dagster_dev.start(home, {"PST_LOCAL_DATA_DIR": str(sample_dir),
+                                      **schedule_far_from_now()})
     try:
         yield server
     finally:
