@@ -57,7 +57,8 @@ def map_header(source: str, header: Sequence[str], required: Sequence[str]) -> H
 
 
 class LandingRow(NamedTuple):
-    """A named tuple, not a dataclass: a forecast pull makes hundreds of thousands."""
+    """A named tuple, not a dataclass: a local file of the ERP table or the forecasts
+    makes hundreds of thousands."""
 
     row_number: int  # 1-based row in the sheet/file; the header is row 1
     cells: tuple[str, ...]  # the required columns, in spec order, as typed in
@@ -110,7 +111,7 @@ def landing_rows(source: str, grid: Sequence[Sequence[str]], required: Sequence[
     extras = list(header_map.extra.items())
     rows = []
     for offset, raw in enumerate(grid[1:]):
-        # the hot loop of every landing (a forecast pull is ~10^5 rows): one pass per row
+        # the hot loop of every landing (the local files are ~10^5 rows each): one pass per row
         cells = [c if type(c) is str else ("" if c is None else str(c)) for c in raw]
         joined = "".join(cells)
         if is_blank(joined):  # one check per row: the cells are all blank
