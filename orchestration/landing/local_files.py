@@ -17,9 +17,14 @@ from orchestration.landing.text_rules import (
 )
 
 
-def read_grid(path: Path) -> list[list[str]]:
+def require_file(path: Path) -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"{path.name}: file not found in {path.parent} (PST_LOCAL_DATA_DIR)")
+    return path
+
+
+def read_grid(path: Path) -> list[list[str]]:
+    require_file(path)
     # An undecodable byte becomes a lone surrogate (surrogateescape) instead of
     # failing the whole file; landing_rows marks it like any unstorable character (D63).
     with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
@@ -80,4 +85,4 @@ def inventory_rows(data_dir: Path):
 
 
 __all__ = ["forecast_records", "forecast_window", "inventory_rows", "map_header", "read_grid",
-           "sheet_tab_rows"]
+           "require_file", "sheet_tab_rows"]

@@ -36,3 +36,6 @@ class LocalFormSources(ConfigurableResource):
 
     def inventory_rows(self):
         return local_files.inventory_rows(self.directory())
+
+    def inventory_file(self) -> Path:
+        return self.directory() / specs.INVENTORY_CSV

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from orchestration import settings
-from orchestration.landing import landing, local_files, specs
+from orchestration.landing import inventory_file, landing, local_files, specs
 from orchestration.warehouse import connect, ensure_warehouse
 
 
@@ -27,9 +27,11 @@ def land_local_form(data_dir: Path, run_date: date, horizon_days: int = 31,
                 conn, tab, rows, run_date, loaded_at, extra_columns)
         records = local_files.forecast_records(data_dir, run_date, horizon_days, demand_window_days)
         counts["raw.supplybuy_forecasts"] = landing.land_forecasts(conn, records, run_date, loaded_at)
-        valid, rejects = local_files.inventory_rows(data_dir)
-        counts["erp.inventory_snapshot"], counts["raw.erp_inventory_snapshot_rejects"] = (
-            landing.land_inventory(conn, valid, rejects, run_date, loaded_at))
+        load = inventory_file.land_inventory_file(
+            conn, inventory_file.file_digest(data_dir / specs.INVENTORY_CSV),
+            lambda: local_files.inventory_rows(data_dir), run_date, loaded_at)
+        counts["erp.inventory_snapshot"] = load.landed
+        counts["raw.erp_inventory_snapshot_rejects"] = load.rejected
     return counts
 
 

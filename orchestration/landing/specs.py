@@ -53,6 +53,8 @@ INVENTORY_COLUMNS = ("item_id", "distribution_center", "snapshot_dt", "on_hand_u
 INVENTORY_TABLE = ("erp", "inventory_snapshot")
 INVENTORY_REJECTS_TABLE = ("raw", "erp_inventory_snapshot_rejects")
 INVENTORY_CSV = "inventory_snapshot.csv"
+# local form: which inventory_snapshot.csv erp.inventory_snapshot holds (one row, D74)
+INVENTORY_FILE_TABLE = ("raw", "erp_inventory_snapshot_file")
 
 # One row per (source, snapshot_dt) landed, even when the snapshot has no rows:
 # an empty tab or pull is still the snapshot in force for its run_date.

@@ -31,6 +31,28 @@ def data_copy(sample_dir, tmp_path) -> Path:
 
 
 @contextmanager
+def own_database(warehouse, name: str):
+    """A database of its own on the session's embedded warehouse (dropped afterwards)."""
+    import psycopg2
+    from dataclasses import replace
+    from psycopg2 import sql
+
+    def admin(statement: str) -> None:
+        conn = psycopg2.connect(**warehouse.psycopg2_kwargs)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL(statement).format(sql.Identifier(name)))
+        conn.close()
+
+    admin("drop database if exists {} with (force)")
+    admin("create database {}")
+    try:
+        yield replace(warehouse, dbname=name)
+    finally:
+        admin("drop database if exists {} with (force)")
+
+
+@contextmanager
 def environment(**values):
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update({k: str(v) for k, v in values.items() if v is not None})

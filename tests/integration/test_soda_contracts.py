@@ -23,6 +23,7 @@ from psycopg2 import sql
 
 from orchestration.defs.soda.contracts import ContractOutcome, verify_contract
 from orchestration.defs.soda.specs import CONTRACTS, contract_checks
+from tests.integration.conftest import own_database
 
 # soda-postgres 4.28 warns about its own raw SQL on every verification
 pytestmark = pytest.mark.filterwarnings("ignore:Do not use this unless absolutely necessary:DeprecationWarning")
@@ -72,18 +73,8 @@ CONTRACT_OF = {relation: relation.split(".")[1] for relation in COLUMNS}
 @pytest.fixture(scope="module")
 def target(warehouse):
     """A database of its own on the session's embedded warehouse."""
-    admin = psycopg2.connect(**warehouse.psycopg2_kwargs)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(DATABASE)))
-        cur.execute(sql.SQL("create database {}").format(sql.Identifier(DATABASE)))
-    admin.close()
-    yield replace(warehouse, dbname=DATABASE)
-    admin = psycopg2.connect(**warehouse.psycopg2_kwargs)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(DATABASE)))
-    admin.close()
+    with own_database(warehouse, DATABASE) as own:
+        yield own
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from dagster import (
 
 from orchestration import settings
 from orchestration.defs.sources import ONE_RUN_DATE_PER_RUN, SOURCES_GROUP, column_schema
-from orchestration.landing import landing, specs
+from orchestration.landing import inventory_file, landing, specs
 from orchestration.landing.local_form import LocalFormSources
 from orchestration.metadata import OWNERS
 from orchestration.partitions import run_date_of
@@ -45,17 +45,19 @@ def inventory_assets(partitions: PartitionsDefinition) -> AssetsDefinition:
         if settings.erp_owns_inventory():
             yield from _observe_erp_inventory(warehouse, run_date)
             return
-        valid, rejects = local_sources.inventory_rows()
+        digest = inventory_file.file_digest(local_sources.inventory_file())
         with warehouse.connection() as conn:
-            landed, rejected = landing.land_inventory(conn, valid, rejects, run_date,
-                                                      datetime.now(timezone.utc))
+            landed, rejected, reused = inventory_file.land_inventory_file(
+                conn, digest, local_sources.inventory_rows, run_date, datetime.now(timezone.utc))
             schema = column_schema(conn, specs.INVENTORY_TABLE)
         if rejected:
             context.log.warning(f"inventory_snapshot.csv: {rejected} row(s) could not be typed "
                                 "(kept in raw.erp_inventory_snapshot_rejects, reported as QA "
                                 "codes 8 and 7)")
-        yield MaterializeResult(asset_key=INVENTORY,
-                                metadata={"dagster/row_count": landed, **schema})
+        yield MaterializeResult(asset_key=INVENTORY, metadata={
+            "dagster/row_count": landed, **schema, "file_sha256": digest,
+            # the same file as the last load: the table was kept, not copied again (D74)
+            "reloaded": not reused})
         yield MaterializeResult(asset_key=REJECTS, metadata={"dagster/row_count": rejected})
 
     return inventory_snapshot
