@@ -24,6 +24,7 @@ from psycopg2 import sql
 
 from orchestration.alarms import alarm
 from orchestration.check_results import outcome_metadata
+from orchestration.defs.dbt import event_stream
 from orchestration.defs.dbt.args import dbt_build_args
 from orchestration.defs.dbt.project import dbt_project, runs_target_path
 from orchestration.defs.dbt.translator import ProductionSchedulingTranslator, test_alarm
@@ -31,6 +32,8 @@ from orchestration.defs.schedule.resources import SchedulingParameters
 from orchestration.partitions import run_date_of
 from orchestration.planning.metadata import changes_metadata, published_schedule_metadata
 from orchestration.warehouse.resource import WarehouseResource
+
+event_stream.install()  # dagster-dbt's column-metadata stream without its busy wait (D76)
 
 PUBLISH_MODEL = "fact_production_schedule"
 PUBLISHED_KEY = AssetKey(["dwh", PUBLISH_MODEL])
