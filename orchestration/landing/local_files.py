@@ -46,16 +46,24 @@ def forecast_window(run_date: date, horizon_days: int, demand_window_days: int) 
 def forecast_records(data_dir: Path, run_date: date, horizon_days: int, demand_window_days: int):
     """forecasts.csv as the pull of run_date: rows of the window, plus rows whose
     date cannot be read (kept so the QA table reports them, decision D9)."""
-    grid = read_grid(data_dir / specs.FORECAST_CSV)
-    header_map, rows = landing_rows(specs.FORECAST_CSV, grid, specs.FORECAST_COLUMNS)
     window = set(forecast_window(run_date, horizon_days, demand_window_days))
+    parse_date = functools.lru_cache(maxsize=4096)(parse_iso_date)  # few distinct dates, many rows
+
+    def in_window_or_unreadable(header_map):
+        index = header_map.required["forecast_date"]
+
+        def keep(raw) -> bool:
+            day = parse_date(str(raw[index])) if index < len(raw) else None
+            return day is None or day in window
+        return keep
+
+    grid = read_grid(data_dir / specs.FORECAST_CSV)
+    # the file holds every date (~250k rows at scale 1); a pull keeps ~10 % of them
+    header_map, rows = landing_rows(specs.FORECAST_CSV, grid, specs.FORECAST_COLUMNS,
+                                    keep=in_window_or_unreadable)
     updated_at_index = header_map.extra.get("updated_at")
     records = []
-    parse_date = functools.lru_cache(maxsize=4096)(parse_iso_date)  # few distinct dates, millions of rows
     for row in rows:
-        day = parse_date(row.cells[2])
-        if day is not None and day not in window:
-            continue
         updated_at = grid[row.row_number - 1][updated_at_index] if updated_at_index is not None else None
         records.append((*row.cells, updated_at, row.row_number))
     return records

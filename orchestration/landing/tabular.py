@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 from orchestration.landing.text_rules import (
     MAX_TEXT_BYTES,
@@ -94,8 +94,13 @@ def _picker(indexes: list[int]):
     return itemgetter(*indexes)
 
 
-def landing_rows(source: str, grid: Sequence[Sequence[str]], required: Sequence[str]):
-    """Yield one LandingRow per non-blank data row; returns the HeaderMap first.
+def landing_rows(source: str, grid: Sequence[Sequence[str]], required: Sequence[str],
+                 keep: Callable[[HeaderMap], Callable[[Sequence], bool]] | None = None):
+    """(HeaderMap, one LandingRow per non-blank data row).
+
+    keep(header_map) may give a test of the raw row: rows it refuses are skipped
+    before any typing (most of forecasts.csv lies outside a pull's window), and
+    the rows kept still carry their position in the grid.
 
     Fully blank rows (a sheet's trailing rows) carry nothing and are not
     landed, but they still count for row numbering. Text the warehouse cannot
@@ -109,8 +114,11 @@ def landing_rows(source: str, grid: Sequence[Sequence[str]], required: Sequence[
     width = len(header)
     pick = _picker([header_map.required[c] for c in required])
     extras = list(header_map.extra.items())
+    kept = keep(header_map) if keep is not None else None
     rows = []
     for offset, raw in enumerate(grid[1:]):
+        if kept is not None and not kept(raw):
+            continue
         # the hot loop of every landing (the local files are ~10^5 rows each): one pass per row
         cells = [c if type(c) is str else ("" if c is None else str(c)) for c in raw]
         joined = "".join(cells)

@@ -44,3 +44,22 @@ def test_rows_keep_text_row_numbers_and_extras():
 def test_empty_grid_is_a_missing_header():
     with pytest.raises(SourceSchemaError):
         landing_rows("items", [], ("item_id",))
+
+
+def test_rows_refused_by_keep_are_skipped_and_the_rest_keep_their_numbers():
+    grid = [
+        ["lines_staffed", "dt", "line_type", "manufacturing_location"],  # dt is column 1 here
+        ["1", "2026-11-23", "AUTO", "PLT-A"],
+        ["2", "2026-11-24", "AUTO", "PLT-A"],
+        ["3", "2026-11-25", "AUTO", "PLT-A"],
+    ]
+    seen = []
+
+    def not_the_24th(mapping):
+        index = mapping.required["dt"]
+        return lambda raw: seen.append(raw[0]) or raw[index] != "2026-11-24"
+
+    _, rows = landing_rows("staffing", grid, STAFFING, keep=not_the_24th)
+    assert [r.row_number for r in rows] == [2, 4]
+    assert [r.cells[3] for r in rows] == ["1", "3"]
+    assert seen == ["1", "2", "3"]  # every data row asked once, the header never
