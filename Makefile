@@ -59,10 +59,11 @@ land: install
 	@$(PY) -m orchestration.run --land-only $(RUN_ARGS)
 
 # Two workers (this machine has 2 cores); a test file stays on one worker (its module
-# fixtures: one warehouse, one Dagster home per worker). PYTEST_WORKERS=0: one process.
+# fixtures: one warehouse, one Dagster home per worker), the slowest files first
+# (tests/conftest.py SLOWEST_FIRST; --no-loadscope-reorder keeps that order). PYTEST_WORKERS=0: one process.
 PYTEST_WORKERS ?= 2
 test: install
-	@$(UV) run --locked --no-sync pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	@$(UV) run --locked --no-sync pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 dev: install
 	@$(PY) -m orchestration.dev_prepare --port $(PORT)
