@@ -10,7 +10,7 @@ READS = re.compile(
     r"""(?:environ\.get|environ\.setdefault|environ\[|env\.get|getenv|_env|EnvVar|env_var)\(?\s*["']([A-Z][A-Z0-9_]+)["']""")
 # Variables the platform sets for dbt itself, not user configuration.
 SET_BY_THE_PLATFORM = {"PST_PG_HOST", "PST_PG_PORT", "PST_PG_USER", "PST_PG_PASSWORD",
-                       "PST_PG_DBNAME", "DAGSTER_DBT_CLI"}
+                       "PST_PG_DBNAME", "DAGSTER_DBT_CLI", "PST_DBT_RUN_DATE"}
 # The operating system's: executables, and the login name behind the analysts' schemas.
 SYSTEM = {"PATH", "USER"}
 

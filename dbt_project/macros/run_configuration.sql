@@ -1,19 +1,30 @@
 {#- Run configuration shared by every model. The run_date is the Dagster
-    partition, passed explicitly by every Dagster invocation as --vars run_date
-    (orchestration/defs/dbt/args.py). Under Dagster a build without it fails at
-    once (a lost variable must never build today's schedule for an old
-    partition); an analyst's plain `dbt build` without it builds today, in the
-    plant's time zone, the same "today" as the daily schedule. -#}
+    partition, passed explicitly to every dbt invocation of Dagster in that
+    subprocess's own environment as PST_DBT_RUN_DATE (orchestration/defs/dbt/cli.py;
+    read at execution only, so a new run_date keeps dbt's partial parse: D78).
+    `--vars '{run_date: ...}'` (an analyst's, a unit test's override) wins over it.
+    Under Dagster a build without either fails at once (a lost variable must never
+    build today's schedule for an old partition); an analyst's plain `dbt build`
+    without one builds today, in the plant's time zone, the same "today" as the
+    daily schedule. -#}
 
 {% macro pst_run_date_str() -%}
   {%- set explicit = var('run_date', none) -%}
   {%- if explicit -%}
     {{ return(explicit | string) }}
   {%- endif -%}
-  {%- if execute and env_var('DAGSTER_DBT_CLI', '') == 'true' -%}
-    {{ exceptions.raise_compiler_error(
-        "run_date is missing: Dagster passes --vars '{run_date: YYYY-MM-DD}' to every build "
-        "(orchestration/defs/dbt/args.py); refusing to build today's schedule instead") }}
+  {#- only at execution: an env_var read while parsing would tie every model's parse to
+      the run_date and make dbt parse them all again for each partition -#}
+  {%- if execute -%}
+    {%- set passed = env_var('PST_DBT_RUN_DATE', '') -%}
+    {%- if passed -%}
+      {{ return(passed) }}
+    {%- endif -%}
+    {%- if env_var('DAGSTER_DBT_CLI', '') == 'true' -%}
+      {{ exceptions.raise_compiler_error(
+          "run_date is missing: Dagster passes PST_DBT_RUN_DATE=YYYY-MM-DD to every dbt "
+          "invocation (orchestration/defs/dbt/cli.py); refusing to build today's schedule instead") }}
+    {%- endif -%}
   {%- endif -%}
   {%- set tz = modules.pytz.timezone(env_var('PST_PLANT_TIMEZONE', 'America/Chicago')) -%}
   {{ return(modules.datetime.datetime.now(tz).date().isoformat()) }}

@@ -17,7 +17,7 @@ import sys
 from datetime import date
 
 from orchestration import settings
-from orchestration.defs.dbt.args import dbt_vars
+from orchestration.defs.dbt.args import dbt_run_env, dbt_vars
 from orchestration.parallel_run.comparison import read_comparison, read_qa_comparison
 from orchestration.parallel_run.legacy_schedule import load_local_legacy_csv, schedule_rows_of
 from orchestration.settings import DBT_PROJECT_DIR, PUBLISHED_TABLE, Settings
@@ -29,7 +29,7 @@ NOT_COMPARED = 2
 def build_comparison(run_date: date, target_name: str) -> None:
     """The parallel_run models for one run_date, as Dagster's publish step builds them."""
     parameters = Settings.from_env().scheduling
-    variables = dbt_vars(run_date, parameters.horizon_days, parameters.demand_window_days,
+    variables = dbt_vars(parameters.horizon_days, parameters.demand_window_days,
                          float(parameters.line_rounding_increment))
     dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
     result = subprocess.run(
@@ -37,7 +37,7 @@ def build_comparison(run_date: date, target_name: str) -> None:
          "--target", target_name, "--project-dir", str(DBT_PROJECT_DIR),
          "--profiles-dir", str(DBT_PROJECT_DIR),
          "--target-path", str(settings.pst_home() / "dbt-compare-target"), "--quiet"],
-        capture_output=True, text=True)
+        capture_output=True, text=True, env={**os.environ, **dbt_run_env(run_date)})
     if result.returncode != 0:
         raise RuntimeError("dbt build of the parallel_run models failed:\n"
                            + (result.stdout + result.stderr)[-3000:])

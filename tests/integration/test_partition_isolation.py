@@ -10,6 +10,7 @@ tests/integration/test_dagster_dev.py.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import date
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.defs.dbt.args import dbt_build_args
+from orchestration.defs.dbt.args import dbt_build_args, dbt_run_env
 from orchestration.defs.dbt.assets import PUBLISH_SELECTION
 from orchestration.defs.schedule.checks import evaluate_row_count
 from orchestration.settings import DBT_PROJECT_DIR, Scheduling, Thresholds
@@ -33,14 +34,13 @@ FIRST, SECOND = date(2026, 11, 16), date(2026, 11, 17)
 def _dbt_step(run_date: date, step: str, target_path: Path) -> subprocess.CompletedProcess:
     """One of the daily job's dbt steps for run_date: "build" (write + audit) or "publish"."""
     s = Scheduling()
-    args = dbt_build_args(run_date, s.horizon_days, s.demand_window_days,
-                          s.line_rounding_increment)
+    args = dbt_build_args(s.horizon_days, s.demand_window_days, s.line_rounding_increment)
     args += ["--exclude" if step == "build" else "--select", PUBLISH_SELECTION]
     dbt = Path(sys.executable).with_name("dbt")
     return subprocess.run(
         [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
          str(DBT_PROJECT_DIR), "--target", "local", "--target-path", str(target_path)],
-        capture_output=True, text=True)
+        capture_output=True, text=True, env={**os.environ, **dbt_run_env(run_date)})
 
 
 def _execute(sql_text: str, params=()) -> None:

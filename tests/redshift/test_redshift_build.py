@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from orchestration.defs.dbt.args import dbt_build_args
+from orchestration.defs.dbt.args import dbt_build_args, dbt_run_env
 from orchestration.defs.dbt.assets import PUBLISH_SELECTION
 from orchestration.settings import DBT_PROJECT_DIR
 from tests.fakes.redshift_rules import check_statements
@@ -27,8 +27,10 @@ PRODUCTION_SCHEMAS = {"stg", "stg2", "dwh"}
 def runs(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     tmp = tmp_path_factory.mktemp("redshift_build")
-    args = dbt_build_args(date(2026, 11, 23), 31, 7, 0.5)
+    args = dbt_build_args(31, 7, 0.5)
     try:
+        for key, value in dbt_run_env(date(2026, 11, 23)).items():  # as Dagster passes it
+            mp.setenv(key, value)
         with stand_in(mp) as wh:
             build = run_dbt([*args, "--exclude", PUBLISH_SELECTION], DBT_PROJECT_DIR, tmp)
             n_build = len(wh.statements)

@@ -18,14 +18,15 @@ from dagster import (
     Output,
     PartitionsDefinition,
 )
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import dbt_assets
 from dagster_dbt.errors import DagsterDbtCliRuntimeError
 from psycopg2 import sql
 
 from orchestration.alarms import alarm
 from orchestration.check_results import outcome_metadata
 from orchestration.defs.dbt import event_stream
-from orchestration.defs.dbt.args import dbt_build_args
+from orchestration.defs.dbt.args import dbt_build_args, dbt_run_env
+from orchestration.defs.dbt.cli import PlatformDbtCliResource
 from orchestration.defs.dbt.project import dbt_project, runs_target_path
 from orchestration.defs.dbt.translator import ProductionSchedulingTranslator, test_alarm
 from orchestration.defs.schedule.resources import SchedulingParameters
@@ -128,16 +129,17 @@ def planners_metadata(cur, model: str, run_date) -> dict:
     return {}
 
 
-def _build(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource,
-           scheduling: SchedulingParameters):
+def _build(context: AssetExecutionContext, dbt: PlatformDbtCliResource,
+           warehouse: WarehouseResource, scheduling: SchedulingParameters):
     warehouse.target()  # start/locate the warehouse and export the dbt profile's connection
-    args = dbt_build_args(run_date_of(context), scheduling.horizon_days,
-                          scheduling.demand_window_days, scheduling.line_rounding_increment)
+    args = dbt_build_args(scheduling.horizon_days, scheduling.demand_window_days,
+                          scheduling.line_rounding_increment)
     if not sys.stdout.isatty():  # a log file or the UI's captured output: no colour codes
         args.append("--no-use-colors")
     # One target folder for every run of this home (runs queue one at a time, D49) instead
     # of dagster-dbt's folder per run, which would pile up under dbt_project/target.
-    invocation = dbt.cli(args, context=context, target_path=runs_target_path())
+    invocation = dbt.cli(args, context=context, target_path=runs_target_path(),
+                         env=dbt_run_env(run_date_of(context)))
     # the column schema of each model: what the schema-drift checks compare (D55)
     events = invocation.stream().fetch_column_metadata(with_column_lineage=False)
     try:
@@ -180,7 +182,8 @@ def dbt_model_assets(partitions: PartitionsDefinition) -> list[AssetsDefinition]
     )
 
     @dbt_assets(exclude=PUBLISH_SELECTION, name=BUILD_ASSETS, **common)
-    def production_schedule_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource,
+    def production_schedule_dbt_models(context: AssetExecutionContext,
+                                       dbt: PlatformDbtCliResource,
                                        warehouse: WarehouseResource,
                                        scheduling: SchedulingParameters):
         """Write and audit: `dbt build` of every model up to the staged schedule and the QA
@@ -188,7 +191,8 @@ def dbt_model_assets(partitions: PartitionsDefinition) -> list[AssetsDefinition]
         yield from _build(context, dbt, warehouse, scheduling)
 
     @dbt_assets(select=PUBLISH_SELECTION, name=PUBLISH_ASSETS, **common)
-    def publish_production_schedule(context: AssetExecutionContext, dbt: DbtCliResource,
+    def publish_production_schedule(context: AssetExecutionContext,
+                                    dbt: PlatformDbtCliResource,
                                     warehouse: WarehouseResource,
                                     scheduling: SchedulingParameters):
         """Publish: dwh.fact_production_schedule for the run_date (PST_PUBLISH_SCHEMA during
