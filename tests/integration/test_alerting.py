@@ -2,7 +2,7 @@
 (make run's entry point), the alerts delivered by slack-sdk to a local Slack stand-in,
 the P4 digest to a local SMTP server.
 
-The module has its own warehouse and Dagster home and starts with a clean week (4
+The module has its own warehouse and Dagster home and starts with a clean week (3
 consecutive run_dates): the history the row-count and duration alarms compare with.
 The alarms of one damaged run each are in test_alerting_faults.py (another home, so
 the two modules run side by side). Each test looks only at the messages its own runs
@@ -34,9 +34,10 @@ from tests.integration.parity import fetch_dicts
 pytestmark = pytest.mark.integration
 
 FIRST = date(2026, 11, 1)
-# Four clean days: enough history for the row-count baseline (up to 7 previous run_dates,
-# fewer at the start) and the duration alarms (3 successful runs); the faults come after.
-CLEAN_WEEK = [FIRST + timedelta(days=i) for i in range(4)]
+# Three clean days: enough history for the row-count baseline (up to 7 previous run_dates,
+# fewer at the start) and the duration alarms (Thresholds.duration_min_runs = 3 successful
+# runs); the faults come after.
+CLEAN_WEEK = [FIRST + timedelta(days=i) for i in range(3)]
 AFTER = FIRST + timedelta(days=len(CLEAN_WEEK))  # the first run_date after the clean days
 
 

@@ -56,23 +56,53 @@ def test_a_missing_column_pages_with_the_steps_own_message(data_copy, dbt_manife
     assert "'units_per_line_day'" in page
 
 
-def test_bad_cells_are_kept_and_reported_not_fatal(data_copy, dbt_manifest):
-    run_date = date(2026, 11, 21)
-    rows = read_csv(data_copy / "items.csv")
+# One run of a damaged copy for the input problems a run lives with (a run each cost
+# ~45 s of CPU): a bad cell in items.csv and an empty staffing tab.
+DAMAGED_RUN_DATE = date(2026, 11, 13)
+
+
+@pytest.fixture(scope="module")
+def damaged_run(sample_dir, dbt_manifest, tmp_path_factory):
+    import shutil
+
+    from orchestration.landing.local_load import land_local_form
+
+    data = tmp_path_factory.mktemp("damaged") / "data"
+    shutil.copytree(sample_dir, data)
+    land_local_form(data, date(2026, 11, 12))  # an older snapshot, with staffing overrides
+    rows = read_csv(data / "items.csv")
     rows[0]["units_per_line_day"] = "12,34"  # rejected by the text rules: code 8
-    bad_item = rows[0]["item_id"].strip()
-    with (data_copy / "items.csv").open("w", newline="") as handle:
+    with (data / "items.csv").open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0].keys()))
         writer.writeheader()
         writer.writerows(rows)
-    assert run_partition(run_date, data_copy) == 0
+    with (data / "staffing.csv").open("w", newline="") as handle:  # a header, no rows
+        handle.write("manufacturing_location,line_type,dt,lines_staffed\n")
+    assert run_partition(DAMAGED_RUN_DATE, data) == 0
+    return rows[0]["item_id"].strip()
+
+
+def test_bad_cells_are_kept_and_reported_not_fatal(damaged_run):
+    bad_item = damaged_run
     assert query("select units_per_line_day from raw.sheets_items "
-                 "where _snapshot_dt = %s and _row_number = 2", (run_date,)) == [("12,34",)]
+                 "where _snapshot_dt = %s and _row_number = 2", (DAMAGED_RUN_DATE,)) == [("12,34",)]
     findings = query("select code, source, row_number from stg2.ps_qa_inputs "
-                     "where run_date = %s and source = 'items'", (run_date,))
+                     "where run_date = %s and source = 'items'", (DAMAGED_RUN_DATE,))
     assert ("8", "items", 2) in findings
     assert query("select count(*) from dwh.fact_production_schedule "
-                 "where run_date = %s and item_id = %s", (run_date, bad_item)) == [(0,)]
+                 "where run_date = %s and item_id = %s", (DAMAGED_RUN_DATE, bad_item)) == [(0,)]
+
+
+def test_an_empty_tab_is_a_snapshot_not_a_gap(damaged_run):
+    """A staffing tab with a header and no rows is the snapshot in force: the run
+    uses the defaults, never an older snapshot's overrides."""
+    assert query("select count(*) from raw.sheets_staffing where _snapshot_dt = %s",
+                 (date(2026, 11, 12),))[0][0] > 0  # the older snapshot had overrides
+    assert query("select count(*) from stg.stg_sheets__staffing") == [(0,)]
+    assert query("select row_count from raw.source_loads where source = 'sheets_staffing' "
+                 "and snapshot_dt = %s", (DAMAGED_RUN_DATE,)) == [(0,)]
+    assert query("select count(*) from dwh.fact_production_schedule where run_date = %s",
+                 (DAMAGED_RUN_DATE,))[0][0] > 0
 
 
 def test_database_url_selects_another_server_for_everything(sample_dir, dbt_manifest, tmp_path):
@@ -95,23 +125,6 @@ def test_database_url_selects_another_server_for_everything(sample_dir, dbt_mani
     finally:
         ensure_warehouse()  # back to the session's embedded warehouse for later tests
         other.cleanup()
-
-
-def test_an_empty_tab_is_a_snapshot_not_a_gap(data_copy, dbt_manifest):
-    """A staffing tab with a header and no rows is the snapshot in force: the run
-    uses the defaults, never an older snapshot's overrides."""
-    from orchestration.landing.local_load import land_local_form
-
-    land_local_form(data_copy, date(2026, 11, 12))  # an older snapshot with overrides
-    with (data_copy / "staffing.csv").open("w", newline="") as handle:
-        handle.write("manufacturing_location,line_type,dt,lines_staffed\n")
-    run_date = date(2026, 11, 13)
-    assert run_partition(run_date, data_copy) == 0
-    assert query("select count(*) from stg.stg_sheets__staffing") == [(0,)]
-    assert query("select row_count from raw.source_loads where source = 'sheets_staffing' "
-                 "and snapshot_dt = %s", (run_date,)) == [(0,)]
-    assert query("select count(*) from dwh.fact_production_schedule where run_date = %s",
-                 (run_date,))[0][0] > 0
 
 
 def test_no_snapshot_at_or_before_run_date_fails_saying_so(dbt_manifest, tmp_path):
