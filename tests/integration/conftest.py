@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-import os
 import shutil
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
+
+from orchestration.scoped_environment import scoped_environment
 
 RUN_DATE = date(2026, 11, 23)
 
@@ -52,21 +53,9 @@ def own_database(warehouse, name: str):
         admin("drop database if exists {} with (force)")
 
 
-@contextmanager
 def environment(**values):
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update({k: str(v) for k, v in values.items() if v is not None})
-    for key, value in values.items():
-        if value is None:
-            os.environ.pop(key, None)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    """Variables for a block of a test (None: unset), restored afterwards."""
+    return scoped_environment(values)
 
 
 def run_partition(run_date: date, data_dir: Path, capsys=None, **env) -> int:

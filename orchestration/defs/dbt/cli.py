@@ -12,34 +12,19 @@
   whenever `--vars` changes, 3.8 s of CPU per invocation, twice per run (D78).
 """
 
-import os
 import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from functools import cached_property
 
 from dagster_dbt import DbtCliResource
 from dagster_dbt.compat import DBT_PYTHON_VERSION
 from packaging import version
 
+from orchestration.scoped_environment import scoped_environment
+
 # dagster-dbt builds the subprocess's environment from os.environ when it starts dbt;
 # one invocation at a time sets its own variables for that moment only.
 _STARTING = threading.Lock()
-
-
-@contextmanager
-def _subprocess_environment(env: Mapping[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in env}
-    with _STARTING:
-        os.environ.update(env)
-        try:
-            yield
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 class PlatformDbtCliResource(DbtCliResource):
@@ -52,5 +37,5 @@ class PlatformDbtCliResource(DbtCliResource):
         process starts inside `cli`, so they are gone again when it returns)."""
         if not env:
             return super().cli(args, **kwargs)
-        with _subprocess_environment(env):
+        with _STARTING, scoped_environment(env):
             return super().cli(args, **kwargs)
