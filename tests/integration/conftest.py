@@ -58,12 +58,14 @@ def environment(**values):
     return scoped_environment(values)
 
 
-def run_partition(run_date: date, data_dir: Path, capsys=None, **env) -> int:
-    """`make run RUN_DATE=...` in process: the same entry point, same code path."""
+def run_partition(run_date: date, data_dir: Path, capsys=None, land_only: bool = False,
+                  **env) -> int:
+    """`make run RUN_DATE=...` in process: the same entry point, same code path
+    (land_only: `make land`, the sources only, for tests about landing: no dbt build)."""
     from orchestration.run import main
 
     with environment(PST_LOCAL_DATA_DIR=str(data_dir), **env):
-        return main(["--run-date", run_date.isoformat()])
+        return main(["--run-date", run_date.isoformat(), *(["--land-only"] if land_only else [])])
 
 
 def route_findings(router, findings, resolutions) -> None:

@@ -1,9 +1,10 @@
 """The production forms end to end: real gspread and requests over HTTP to local
 stand-ins for Google Sheets and Supplybuy, through `make run`'s entry point.
 
-The stand-ins serve the very CSV files of the local form, so the schedule must
-be the same row for row; a backfill with Google Sheets must use the snapshot
-in force and never fetch today's sheet as an older one.
+The stand-ins serve the very CSV files of the local form, so what lands must be
+the same row for row (and so the schedule the models build from it); a backfill
+with Google Sheets must use the snapshot in force and never fetch today's sheet
+as an older one.
 """
 
 from __future__ import annotations
@@ -45,9 +46,10 @@ def schedule(run_date):
                              columns), (run_date,))
 
 
-def findings(run_date):
-    return query("select code, source, row_number, item_id, distribution_center from "
-                 "stg2.ps_qa_inputs where run_date = %s order by 1, 2, 3, 4, 5", (run_date,))
+# raw table -> its snapshot column (the Sheets tabs keep a snapshot per load day)
+RAW_TABLES = {"sheets_staffing": "_snapshot_dt", "sheets_staffing_defaults": "_snapshot_dt",
+              "sheets_items": "_snapshot_dt", "sheets_dc_mapping": "_snapshot_dt",
+              "supplybuy_forecasts": "snapshot_dt"}
 
 
 @pytest.fixture(scope="module")
@@ -82,18 +84,40 @@ def production_sources(sample_around_today, tmp_path):
         yield sheets, supplybuy, env
 
 
-def test_sheets_and_supplybuy_give_the_local_form_schedule(sample_around_today, production_sources,
-                                                           dbt_manifest, pst_home, today):
+def landed(run_date) -> dict[str, list[tuple]]:
+    """What each source landed for run_date, without the load's time and, for Supplybuy,
+    the row numbers (the API's pages number rows their own way): the rows the models read."""
+    out = {}
+    for table, date_column in RAW_TABLES.items():
+        skipped = ["_loaded_at", *(["_row_number"] if table == "supplybuy_forecasts" else [])]
+        columns = [c for (c,) in query(
+            "select column_name from information_schema.columns where table_schema = 'raw' "
+            "and table_name = %s and column_name <> all(%s) order by column_name",
+            (table, skipped))]
+        listed = sql.SQL(", ").join(map(sql.Identifier, columns))
+        out[table] = query(sql.SQL("select {} from {} where {} = %s order by {}").format(
+            listed, sql.Identifier("raw", table), sql.Identifier(date_column), listed), (run_date,))
+    return out
+
+
+def test_sheets_and_supplybuy_land_what_the_local_form_lands(sample_around_today,
+                                                             production_sources, dbt_manifest,
+                                                             pst_home, today):
+    """The same rows land from both forms, so the models (tested on the local form against
+    the reference, test_sample_run.py) build the same schedule; the production form's run
+    builds and publishes it."""
     sheets, supplybuy, env = production_sources
-    assert run_partition(today, sample_around_today) == 0
-    local_schedule, local_findings = schedule(today), findings(today)
-    assert len(local_schedule) > 1000
+    assert run_partition(today, sample_around_today, land_only=True) == 0
+    local = landed(today)
+    assert all(local.values()), {t: len(rows) for t, rows in local.items()}
 
     with environment(**env):
         assert run_partition(today, sample_around_today) == 0
 
-    assert schedule(today) == local_schedule
-    assert findings(today) == local_findings
+    production = landed(today)
+    for table in RAW_TABLES:  # row for row
+        assert production[table] == local[table], table
+    assert len(schedule(today)) > 1000
     # every window date was requested, pages and all (retries included: 10 % faults)
     window = {(today + timedelta(days=k)).isoformat() for k in range(1, 31 + 7)}
     assert {r.query.get("forecast_date") for r in supplybuy.requests} == window
@@ -113,7 +137,7 @@ def test_a_sheets_backfill_uses_the_snapshot_in_force(sample_around_today, produ
     sheets, _, env = production_sources
     older, backfilled = today - timedelta(days=6), today - timedelta(days=3)
     # an older snapshot landed by an earlier run (local form: the files are that day's snapshot)
-    assert run_partition(older, sample_around_today) == 0
+    assert run_partition(older, sample_around_today, land_only=True) == 0
     requests_before = len(sheets.requests_of("values"))
 
     with environment(**env):
