@@ -58,10 +58,12 @@ run: install
 land: install
 	@$(PY) -m orchestration.run --land-only $(RUN_ARGS)
 
-# Two workers (this machine has 2 cores); a test file stays on one worker (its module
-# fixtures: one warehouse, one Dagster home per worker), the slowest files first
-# (tests/conftest.py SLOWEST_FIRST; --no-loadscope-reorder keeps that order). PYTEST_WORKERS=0: one process.
-PYTEST_WORKERS ?= 2
+# Three workers on this 2-core machine: a worker waits much of the time (for its dbt
+# subprocess, the daemon, a slowed stand-in), so two left ~30 % of the CPU idle (D80).
+# A test file stays on one worker (its module fixtures: one warehouse, one Dagster home
+# per worker), the slowest files first (tests/conftest.py SLOWEST_FIRST;
+# --no-loadscope-reorder keeps that order). PYTEST_WORKERS=0: one process.
+PYTEST_WORKERS ?= 3
 test: install
 	@$(UV) run --locked --no-sync pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
