@@ -10,18 +10,20 @@ import pytest
 
 _SESSION_HOME = None
 
-# The slowest modules first (seconds per module in `make test` on this 2-core machine,
-# 2026-12-03: alerting ~520, dagster_dev ~320, production_sources ~420, alerting_faults
-# ~400, partition_run ~315, qa_findings ~270, partition_isolation ~220, parallel_run
-# ~200, planners_views ~170, the next three ~110). The Makefile's --no-loadscope-reorder
-# keeps this order: the two workers take whole files from the front, so the long ones
-# start at once and the short ones fill the end (xdist's default orders files by their
-# number of tests, which left the alerting module running alone for its last 10
-# minutes). A stale list changes the order only, never a result.
+# The slowest modules first (seconds per module in `make test` on this 2-core machine
+# with three workers, 2026-12-04: alerting ~640, alerting_faults ~330, partition_run ~300,
+# partition_isolation ~250, production_sources ~250, dagster_dev ~220, qa_findings ~200,
+# sample_run ~190, parallel_run ~150, planners_views ~150, dead_runs ~145, analyst_dbt
+# ~130, the next two ~85). The Makefile's --no-loadscope-reorder keeps this order: the
+# workers take whole files from the front, so the long ones start at once and the short
+# ones fill the end (xdist's default orders files by their number of tests, which left
+# the alerting module running alone for its last 10 minutes). A stale list changes the
+# order only, never a result.
 SLOWEST_FIRST = tuple(f"tests/integration/{name}.py" for name in (
-    "test_alerting", "test_production_sources", "test_alerting_faults", "test_dagster_dev",
-    "test_partition_run", "test_qa_findings", "test_partition_isolation", "test_parallel_run",
-    "test_planners_views", "test_dead_runs", "test_sample_run", "test_analyst_dbt",
+    "test_alerting", "test_alerting_faults", "test_partition_run", "test_partition_isolation",
+    "test_production_sources", "test_dagster_dev", "test_qa_findings", "test_sample_run",
+    "test_parallel_run", "test_planners_views", "test_dead_runs", "test_analyst_dbt",
+    "test_staffing_remediation", "test_schedule_parity",
 ))
 
 
