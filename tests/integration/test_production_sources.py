@@ -21,6 +21,10 @@ from orchestration.warehouse import connect, ensure_warehouse
 from tests.fakes.sheets_server import FakeSheets, tabs_from_csv_dir
 from tests.fakes.supplybuy_server import FakeSupplybuy
 from tests.integration.conftest import environment, run_partition
+from tests.integration.parity import (
+    fetch_dicts, finding_keys, published_schedule, schedule_differences,
+)
+from tests.reference.scheduler import compute_schedule
 
 pytestmark = pytest.mark.integration
 
@@ -44,6 +48,14 @@ def schedule(run_date):
     return query(sql.SQL("select {} from dwh.fact_production_schedule where run_date = %s "
                          "order by fps_dt, manufacturing_location, line_type, item_id").format(
                              columns), (run_date,))
+
+
+FINDING_KEYS = ("code", "source", "row_number", "item_id", "distribution_center")
+
+
+def findings(run_date) -> set[tuple]:
+    return finding_keys(fetch_dicts("select * from stg2.ps_qa_inputs where run_date = %s",
+                                    (run_date,)), FINDING_KEYS)
 
 
 # raw table -> its snapshot column (the Sheets tabs keep a snapshot per load day)
@@ -103,9 +115,9 @@ def landed(run_date) -> dict[str, list[tuple]]:
 def test_sheets_and_supplybuy_land_what_the_local_form_lands(sample_around_today,
                                                              production_sources, dbt_manifest,
                                                              pst_home, today):
-    """The same rows land from both forms, so the models (tested on the local form against
-    the reference, test_sample_run.py) build the same schedule; the production form's run
-    builds and publishes it."""
+    """The same rows land from both forms, and the production form's run publishes the
+    schedule and QA findings of those files (the independent reference computes them from
+    the local form's CSVs: a build of the local form is not needed to know them)."""
     sheets, supplybuy, env = production_sources
     assert run_partition(today, sample_around_today, land_only=True) == 0
     local = landed(today)
@@ -117,7 +129,10 @@ def test_sheets_and_supplybuy_land_what_the_local_form_lands(sample_around_today
     production = landed(today)
     for table in RAW_TABLES:  # row for row
         assert production[table] == local[table], table
-    assert len(schedule(today)) > 1000
+    reference = compute_schedule(sample_around_today, today)
+    assert len(reference.schedule) > 1000
+    assert schedule_differences(reference.schedule, published_schedule(today)) == []
+    assert findings(today) == finding_keys(reference.qa_inputs, FINDING_KEYS)
     # every window date was requested, pages and all (retries included: 10 % faults)
     window = {(today + timedelta(days=k)).isoformat() for k in range(1, 31 + 7)}
     assert {r.query.get("forecast_date") for r in supplybuy.requests} == window
