@@ -22,8 +22,8 @@ _SESSION_HOME = None
 SLOWEST_FIRST = tuple(f"tests/integration/{name}.py" for name in (
     "test_alerting", "test_alerting_faults", "test_partition_run", "test_partition_isolation",
     "test_production_sources", "test_dagster_dev", "test_qa_findings", "test_sample_run",
-    "test_parallel_run", "test_planners_views", "test_dead_runs", "test_analyst_dbt",
-    "test_staffing_remediation", "test_schedule_parity",
+    "test_parallel_run", "test_planners_views", "test_dead_runs",
+    "test_staffing_remediation",
 ))
 
 

@@ -1,7 +1,7 @@
 """What the alerting modules share: their own platform (warehouse, Dagster home,
 Slack stand-in) and the helpers that read what a run posted and published.
 
-test_alerting.py holds the alarms that compare a run with a clean week (row count,
+test_alerting.py holds the alarms that compare a run with clean days (row count,
 duration, a re-run, the digest); test_alerting_faults.py the alarms of one damaged
 run each. Each module has its own home, so the two run side by side on two workers.
 """

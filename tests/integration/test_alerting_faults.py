@@ -3,9 +3,8 @@ entry point) on damaged copies of the sample, the alerts delivered by slack-sdk 
 local Slack stand-in.
 
 The module has its own warehouse and Dagster home (test_alerting.py has the alarms
-that need a clean week) and starts with one clean run_date, the row-count baseline of
-the runs after it. Each test has its own run_date (the table-drift test re-runs the
-clean one) and looks only at the messages its own runs produced.
+that compare a run with earlier clean ones). Each test has its own run_date, needs no
+other test's runs and looks only at the messages its own runs produced.
 """
 
 from __future__ import annotations
@@ -26,8 +25,8 @@ from tests.integration.conftest import environment, run_partition
 
 pytestmark = pytest.mark.integration
 
-CLEAN_DAY = date(2026, 11, 4)
-AFTER = CLEAN_DAY + timedelta(days=1)  # the faults' run_dates: AFTER + 1 ... AFTER + 6
+DRIFT_DAY = date(2026, 11, 4)  # the table-drift test's; the faults' run_dates come after
+AFTER = DRIFT_DAY + timedelta(days=1)  # the faults' run_dates: AFTER + 1 ... AFTER + 5
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +36,8 @@ def slack():
 
 
 @pytest.fixture(scope="module", autouse=True)
-def platform(pst_home, slack, dbt_manifest, sample_dir):
+def platform(pst_home, slack, dbt_manifest):
     with alerting_platform(pst_home / "alerting-faults-home", slack) as home:
-        mark = Mark(slack)
-        assert run_partition(CLEAN_DAY, sample_dir) == 0  # the baseline of the runs after it
-        assert mark.new == []
         yield home
 
 
@@ -69,9 +65,10 @@ def test_missing_staffing_is_reloaded_once_then_alerted(sample_dir, tmp_path, sl
         "PLANT-RNO/AUTO-PACK" in str(b) for b in mark.new[0].blocks)
 
 
-# -- input problems in one run: an added column, a stale inventory, a big history -------------
+# -- input problems in one run, Slack down: an added column, a stale inventory, a big history,
+#    every pool over capacity; the pipeline goes on, the alerts wait and are sent once ---------
 
-def test_added_column_stale_inventory_and_history_growth(sample_dir, tmp_path, slack):
+def test_input_problems_alert_once_and_wait_while_slack_fails(sample_dir, tmp_path, slack):
     run_date = AFTER + timedelta(days=2)
     data = copy_sample(sample_dir, tmp_path)
     rewrite(data / "items.csv", change=lambda r: {**r, "notes": "new column"},
@@ -84,18 +81,35 @@ def test_added_column_stale_inventory_and_history_growth(sample_dir, tmp_path, s
         for k in range(40):
             landing.land_sheet_tab(conn, specs.SHEET_TABS["items"], rows,
                                    date(2026, 9, 1) + timedelta(days=k), datetime.now(timezone.utc))
-    mark = Mark(slack)
-    assert run_partition(run_date, data) == 0
-
-    assert sorted(alarms(mark.new)) == [
+    # half a line per pool and a changeover of a whole line: every candidate is over
+    # capacity, and every location has lines but no production (ps_fps_errors 01)
+    rewrite(data / "staffing.csv", keep=lambda r: False)
+    rewrite(data / "staffing_defaults.csv", change=lambda r: {**r, "lines_staffed": "0.5"})
+    rewrite(data / "items.csv", change=lambda r: {**r, "changeover_lines": "1"})
+    expected = [
+        ("P2", "business-rule-violation", ALERTS),
+        ("P2", "capacity-overflow-high", ALERTS),
         ("P2", "data-freshness-stale", ALERTS),
         ("P3", "history-table-growth", MONITORING),
         ("P3", "schema-drift-detected", MONITORING),
     ]
+    slack.fail_next(len(expected), status=500)  # Slack answers 500 to every alert, then recovers
+    mark = Mark(slack)
+    assert run_partition(run_date, data) == 0  # Slack failing never fails the pipeline
+    assert mark.new == []
+    pending = fetch_dicts("select alarm, delivery_attempts, last_delivery_error from "
+                          "ops.alert_log where pending and route <> 'digest'")
+    assert sorted(p["alarm"] for p in pending) == [alarm for _, alarm, _ in expected]
+    assert all(p["delivery_attempts"] == 1 and "500" in p["last_delivery_error"] for p in pending)
+
+    evaluate_sensor()  # the daemon's next tick retries them
+    assert sorted(alarms(mark.new)) == expected
     drift = next(m for m in mark.new if "schema-drift-detected" in m.text)
     assert "notes" in drift.text
     assert "https://git.example/pst/blob/main/docs/runbooks/schema-drift-detected.md" in str(
         drift.blocks)
+    evaluate_sensor()
+    assert len(mark.new) == len(expected)  # sent once
 
 
 # -- failures: a removed column, a missing file, a transient outage --------------------------
@@ -146,40 +160,16 @@ def test_a_failed_run_alerts_once_after_its_retries(sample_dir, tmp_path, slack)
     assert len(mark.new) == 1
 
 
-# -- Slack down: the pipeline goes on, the alert waits and is sent once ------------------------
-
-def test_slack_failing_keeps_alerts_pending_until_it_recovers(sample_dir, tmp_path,
-                                                              slack):
-    run_date = AFTER + timedelta(days=6)
-    data = copy_sample(sample_dir, tmp_path)
-    # half a line per pool and a changeover of a whole line: every candidate is over
-    # capacity, and every location has lines but no production (ps_fps_errors 01)
-    rewrite(data / "staffing.csv", keep=lambda r: False)
-    rewrite(data / "staffing_defaults.csv", change=lambda r: {**r, "lines_staffed": "0.5"})
-    rewrite(data / "items.csv", change=lambda r: {**r, "changeover_lines": "1"})
-    slack.fail_next(2, status=500)  # Slack answers 500 to both alerts of the run, then recovers
-    mark = Mark(slack)
-    assert run_partition(run_date, data) == 0  # Slack failing never fails the pipeline
-    assert mark.new == []
-    pending = fetch_dicts("select alarm, delivery_attempts, last_delivery_error from "
-                          "ops.alert_log where pending and route <> 'digest'")
-    assert sorted(p["alarm"] for p in pending) == ["business-rule-violation",
-                                                   "capacity-overflow-high"]
-    assert all(p["delivery_attempts"] == 1 and "500" in p["last_delivery_error"] for p in pending)
-
-    evaluate_sensor()  # the daemon's next tick retries them
-    assert sorted(alarms(mark.new)) == [("P2", "business-rule-violation", ALERTS),
-                                        ("P2", "capacity-overflow-high", ALERTS)]
-    evaluate_sensor()
-    assert len(mark.new) == 2  # sent once
-
-
 # -- a warehouse table that changed shape ------------------------------------------------------
 
 def test_a_column_added_to_a_landed_table_raises_schema_drift_once(sample_dir, slack):
     """One mechanism for tables: Dagster's column-schema check compares the columns of
     each materialization with the previous one's (defs/monitoring/schema_drift.py)."""
-    run_date = CLEAN_DAY  # re-run: only the table's columns differ from its last run
+    run_date = DRIFT_DAY
+    mark = Mark(slack)
+    assert run_partition(run_date, sample_dir, land_only=True) == 0  # the table as it lands
+    assert mark.new == []
+    # re-run: only the table's columns differ from its last run
     with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
         cur.execute("alter table raw.supplybuy_forecasts add column source_system varchar(20)")
     mark = Mark(slack)

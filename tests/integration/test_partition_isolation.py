@@ -1,11 +1,13 @@
 """Two partitions built one after the other before either publishes (a backfill, or the
 daily run during one: the dbt steps queue in one pool, the publish of the first comes
-after the build of the second). Each publish must give exactly what a one-at-a-time run
-published, and a publish whose stage holds nothing for its run_date must change nothing.
+after the build of the second). Each publish must give exactly what the rules give for
+its run_date (the independent reference: what a one-at-a-time `make run` publishes,
+test_sample_run.py), and a publish whose stage holds nothing for its run_date must
+change nothing.
 
-The steps are the dbt invocations Dagster's two dbt steps run (same arguments), in the
-interleaved order, on the session's warehouse; the daemon path with two runs at once is
-tests/integration/test_dagster_dev.py.
+The sources are landed by `make land`; the steps are the dbt invocations Dagster's two
+dbt steps run (same arguments), in the interleaved order, on the session's warehouse;
+the daemon path with two runs at once is tests/integration/test_dagster_dev.py.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from orchestration.settings import DBT_PROJECT_DIR, Scheduling, Thresholds
 from orchestration.warehouse import connect, ensure_warehouse
 from tests.integration.conftest import run_partition
 from tests.integration.parity import published_schedule, schedule_differences
+from tests.reference.scheduler import compute_schedule
 
 pytestmark = pytest.mark.integration
 
@@ -43,50 +46,53 @@ def _dbt_step(run_date: date, step: str, target_path: Path) -> subprocess.Comple
         capture_output=True, text=True, env={**os.environ, **dbt_run_env(run_date)})
 
 
-def _execute(sql_text: str, params=()) -> None:
-    with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
-        cur.execute(sql_text, params)
-
-
 @pytest.fixture(scope="module")
-def one_at_a_time(sample_dir, dbt_manifest) -> dict[date, list[dict]]:
-    """What each partition publishes when it runs alone (`make run`)."""
-    published = {}
+def interleaved(sample_dir, dbt_manifest, tmp_path_factory):
+    """Both partitions landed, built one after the other, the first's blocking row-count
+    check after the second's build, then both published: a backfill's order in the pool."""
+    target = tmp_path_factory.mktemp("isolation-target")
     for run_date in (FIRST, SECOND):
-        assert run_partition(run_date, sample_dir) == 0
-        published[run_date] = published_schedule(run_date)
-        assert len(published[run_date]) > 2000
-    return published
-
-
-def test_a_build_of_another_partition_between_audit_and_publish_changes_nothing(
-        one_at_a_time, tmp_path):
-    for run_date in (FIRST, SECOND):  # both staged, neither published since
-        result = _dbt_step(run_date, "build", tmp_path / "target")
-        assert result.returncode == 0, result.stdout[-3000:]
-
-    # the first partition's blocking check, run after the second partition's build
+        assert run_partition(run_date, sample_dir, land_only=True) == 0
+    steps = {("build", d): _dbt_step(d, "build", target) for d in (FIRST, SECOND)}
     with connect(ensure_warehouse()) as conn:
-        outcome = evaluate_row_count(conn, FIRST, Thresholds())
-    assert outcome.numbers.get("total_rows") == len(one_at_a_time[FIRST]), outcome.summary
+        first_row_count = evaluate_row_count(conn, FIRST, Thresholds())
+    steps.update({("publish", d): _dbt_step(d, "publish", target) for d in (FIRST, SECOND)})
+    expected = {d: compute_schedule(sample_dir, d).schedule for d in (FIRST, SECOND)}
+    assert all(len(rows) > 2000 for rows in expected.values())
+    return steps, first_row_count, expected, target  # the target keeps dbt's saved parse
 
+
+def test_a_build_of_another_partition_between_audit_and_publish_changes_nothing(interleaved):
+    steps, first_row_count, expected, _ = interleaved
+    for (step, run_date), result in steps.items():
+        assert result.returncode == 0, (step, run_date, result.stdout[-3000:])
+    # the first partition's blocking check, run after the second partition's build
+    assert first_row_count.numbers.get("total_rows") == len(expected[FIRST]), \
+        first_row_count.summary
     for run_date in (FIRST, SECOND):
-        result = _dbt_step(run_date, "publish", tmp_path / "target")
-        assert result.returncode == 0, result.stdout[-3000:]
-        assert schedule_differences(one_at_a_time[run_date], published_schedule(run_date)) == []
+        assert schedule_differences(expected[run_date], published_schedule(run_date)) == []
 
 
 def test_a_publish_with_nothing_staged_for_its_run_date_is_refused_and_rolled_back(
-        one_at_a_time, tmp_path):
-    _execute("delete from stg2.fact_production_schedule_staged where run_date = %s", (FIRST,))
-    try:
-        result = _dbt_step(FIRST, "publish", tmp_path / "target")
-        assert result.returncode != 0
-        assert (f"publish refused: the stage stg2.fact_production_schedule_staged holds no row "
-                f"for run_date {FIRST}") in result.stdout
-        # the refusal is inside the publish's transaction: the pre-hook's delete never committed
-        assert schedule_differences(one_at_a_time[FIRST], published_schedule(FIRST)) == []
-        assert schedule_differences(one_at_a_time[SECOND], published_schedule(SECOND)) == []
-    finally:  # leave the stage as a build leaves it
-        rebuilt = _dbt_step(FIRST, "build", tmp_path / "target")
-        assert rebuilt.returncode == 0, rebuilt.stdout[-3000:]
+        interleaved):
+    *_, expected, target = interleaved
+    with connect(ensure_warehouse()) as conn, conn.cursor() as cur:
+        # the stage's rows of FIRST are put back afterwards, as a build would leave them
+        cur.execute("create temporary table saved as select * from "
+                    "stg2.fact_production_schedule_staged where run_date = %s", (FIRST,))
+        cur.execute("delete from stg2.fact_production_schedule_staged where run_date = %s",
+                    (FIRST,))
+        assert cur.rowcount > 0
+        conn.commit()
+        try:
+            result = _dbt_step(FIRST, "publish", target)
+            assert result.returncode != 0
+            assert ("publish refused: the stage stg2.fact_production_schedule_staged holds "
+                    f"no row for run_date {FIRST}") in result.stdout
+            # the refusal is inside the publish's transaction: the pre-hook's delete never
+            # committed
+            assert schedule_differences(expected[FIRST], published_schedule(FIRST)) == []
+            assert schedule_differences(expected[SECOND], published_schedule(SECOND)) == []
+        finally:
+            cur.execute("insert into stg2.fact_production_schedule_staged select * from saved")
+            conn.commit()

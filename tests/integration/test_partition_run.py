@@ -5,11 +5,10 @@ from __future__ import annotations
 import csv
 from datetime import date
 
-import psycopg2
 import pytest
 
 from orchestration.warehouse import connect, ensure_warehouse
-from tests.integration.conftest import RUN_DATE, environment, run_partition
+from tests.integration.conftest import environment, run_partition
 
 pytestmark = pytest.mark.integration
 
@@ -105,23 +104,37 @@ def test_an_empty_tab_is_a_snapshot_not_a_gap(damaged_run):
                  (DAMAGED_RUN_DATE,))[0][0] > 0
 
 
-def test_database_url_selects_another_server_for_everything(sample_dir, dbt_manifest, tmp_path):
-    """PST_DATABASE_URL + PST_LOCAL_DATA_DIR: that directory, that server, that partition."""
+def test_database_url_and_h_w_r_select_the_server_and_the_schedule(sample_dir, dbt_manifest,
+                                                                   tmp_path):
+    """`make run HORIZON_DAYS=7 DEMAND_WINDOW_DAYS=3 LINE_ROUNDING_INCREMENT=0.25` with
+    PST_DATABASE_URL + PST_LOCAL_DATA_DIR: that directory, that server, that partition and
+    those parameters (one run for both: a run costs ~45 s of CPU on this machine)."""
     import pgserver
 
+    from orchestration.run import main
+
+    run_date = date(2026, 11, 9)  # a run_date no other test builds
     other = pgserver.get_server(tmp_path / "other-pg", cleanup_mode="stop")
-    url = other.get_uri()
     try:
-        with environment(PST_DATABASE_URL=url):
-            assert run_partition(RUN_DATE, sample_dir) == 0
-        conn = psycopg2.connect(url)
-        with conn, conn.cursor() as cur:
-            cur.execute("select count(*) from dwh.fact_production_schedule where run_date = %s",
-                        (RUN_DATE,))
-            assert cur.fetchone()[0] > 0
-            cur.execute("select count(distinct _snapshot_dt) from raw.sheets_items")
-            assert cur.fetchone()[0] == 1
-        conn.close()
+        with environment(PST_DATABASE_URL=other.get_uri(), PST_LOCAL_DATA_DIR=str(sample_dir)):
+            assert main(["--run-date", run_date.isoformat(), "--horizon-days", "7",
+                         "--demand-window-days", "3", "--line-rounding-increment", "0.25"]) == 0
+            plan_dates, odd_quarters = query(
+                "select count(distinct fps_dt), sum(case when mod(required_lines, 0.5) = 0.25 "
+                "then 1 else 0 end) from dwh.fact_production_schedule where run_date = %s",
+                (run_date,))[0]
+            forecast_dates = query("select count(distinct forecast_date) from "
+                                   "raw.supplybuy_forecasts where snapshot_dt = %s", (run_date,))
+            snapshots = query("select count(distinct _snapshot_dt) from raw.sheets_items")
+        assert plan_dates == 7
+        assert odd_quarters > 0  # lines in steps of 0.25, not 0.5
+        assert forecast_dates == [(7 + 3 - 1,)]
+        assert snapshots == [(1,)]  # the other server holds this run's load only
+        # and the session's own warehouse got nothing of it
+        [(published_here,)] = query("select to_regclass('dwh.fact_production_schedule') is not null")
+        if published_here:
+            assert query("select count(*) from dwh.fact_production_schedule where run_date = %s",
+                         (run_date,)) == [(0,)]
     finally:
         ensure_warehouse()  # back to the session's embedded warehouse for later tests
         other.cleanup()
@@ -145,21 +158,3 @@ def test_no_snapshot_at_or_before_run_date_fails_saying_so(dbt_manifest, tmp_pat
     assert result.returncode != 0
     assert "No snapshot of the 'items' sheet at or before run_date 2026-01-05" in result.stdout
     assert "`make land RUN_DATE=2026-01-05`" in result.stdout  # the command that mends it
-
-
-def test_make_run_takes_h_w_and_r(sample_dir, dbt_manifest):
-    """`make run HORIZON_DAYS=7 DEMAND_WINDOW_DAYS=3 LINE_ROUNDING_INCREMENT=0.25`."""
-    from orchestration.run import main
-
-    run_date = date(2026, 11, 9)  # a run_date no other test builds
-    with environment(PST_LOCAL_DATA_DIR=str(sample_dir)):
-        assert main(["--run-date", run_date.isoformat(), "--horizon-days", "7",
-                     "--demand-window-days", "3", "--line-rounding-increment", "0.25"]) == 0
-    plan_dates, odd_quarters = query(
-        "select count(distinct fps_dt), sum(case when mod(required_lines, 0.5) = 0.25 "
-        "then 1 else 0 end) from dwh.fact_production_schedule where run_date = %s",
-        (run_date,))[0]
-    assert plan_dates == 7
-    assert odd_quarters > 0  # lines in steps of 0.25, not 0.5
-    assert query("select count(distinct forecast_date) from raw.supplybuy_forecasts "
-                 "where snapshot_dt = %s", (run_date,)) == [(7 + 3 - 1,)]

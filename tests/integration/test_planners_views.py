@@ -1,5 +1,6 @@
 """The planners' views on two consecutive run_dates built end to end (`make run` twice):
-the explain rows cross-checked against the schedule itself, the changes against the
+both schedules against the independent reference implementation (two more run_dates
+than test_sample_run.py's), the explain rows cross-checked against the schedule itself, the changes against the
 two published plans recomputed here, the report drawn by a real headless Chromium with
 no network, the CLI's output and the Dagster metadata of the publish.
 
@@ -20,7 +21,8 @@ from orchestration.planning import cli
 from orchestration.planning.report import report_path, reports_dir
 from tests.browser import ARTIFACTS, CHROMIUM, check_report_renders
 from tests.integration.conftest import run_partition
-from tests.integration.parity import fetch_dicts, published_schedule
+from tests.integration.parity import fetch_dicts, published_schedule, schedule_differences
+from tests.reference.scheduler import compute_schedule
 
 pytestmark = pytest.mark.integration
 
@@ -35,6 +37,13 @@ def two_plans(sample_dir, dbt_manifest) -> dict[date, list[dict]]:
         assert run_partition(run_date, sample_dir) == 0
         plans[run_date] = published_schedule(run_date)
     return plans
+
+
+def test_both_plans_equal_the_reference_scheduler(two_plans, sample_dir):
+    for run_date, published in two_plans.items():
+        expected = compute_schedule(sample_dir, run_date).schedule
+        assert len(expected) > 2_000
+        assert schedule_differences(expected, published) == [], run_date
 
 
 def explain(run_date: date) -> list[dict]:

@@ -2,7 +2,11 @@
 warehouse); the tests below read that one build.
 
 Covers: idempotent re-runs, typed staging equal to the CSVs, the schedule and
-the QA findings equal to the reference implementation, and dbt's unit tests.
+the QA findings equal to the reference implementation, the README's analyst flow
+beside the build (`eval "$(make -s warehouse-env)"`, `cd dbt_project`, `dbt build
+--vars ...`, run literally: it builds the analyst's own `dev_<user>_*` schemas and
+leaves every published relation and the code location's manifest byte for byte as
+they were), and dbt's unit tests.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import contextlib
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,10 +23,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from psycopg2 import sql
 
+from orchestration.defs.dbt.project import dbt_project
 from orchestration.settings import DBT_PROJECT_DIR
 from tests.reference import text_rules
 from orchestration.summary import table_counts
+from tests.integration.analyst import ROOT, published_checksums, readme_analyst_commands
 from tests.integration.conftest import RUN_DATE, run_partition
 from tests.integration.parity import (
     fetch_dicts,
@@ -33,6 +41,7 @@ from tests.reference.scheduler import compute_schedule
 
 pytestmark = pytest.mark.integration
 
+ANALYST = "analyst_test"  # PST_DEV_USER: the schemas dev_analyst_test_*
 QA_INPUT_KEYS = ("code", "source", "row_number", "item_id", "manufacturing_location",
                  "line_type", "distribution_center", "dt", "row_count")
 
@@ -133,6 +142,27 @@ def test_findings_match_reference(two_runs, reference):
     assert finding_keys(missing, keys) == finding_keys(reference.qa_missing_inputs, keys)
 
 
+def test_the_readme_analyst_flow_leaves_the_published_relations_untouched(two_runs):
+    commands = readme_analyst_commands()
+    assert commands[0].startswith('eval "$(make -s warehouse-env)"')
+    assert any(f'run_date: "{RUN_DATE}"' in c for c in commands)  # the date built above
+    before = published_checksums()
+    manifest_before = dbt_project.manifest_path.read_bytes()
+    assert "dwh.fact_production_schedule" in before
+
+    env = {**os.environ, "PST_DEV_USER": ANALYST}
+    result = subprocess.run(["bash", "-c", "set -euo pipefail\n" + "\n".join(commands)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, (result.stdout[-4000:], result.stderr[-2000:])
+
+    assert published_checksums() == before
+    assert dbt_project.manifest_path.read_bytes() == manifest_before
+    [[analysts_rows]] = [[r["n"] for r in fetch_dicts(
+        sql.SQL("select count(*) as n from {} where run_date = %s").format(
+            sql.Identifier(f"dev_{ANALYST}_dwh", "fact_production_schedule")), (RUN_DATE,))]]
+    assert analysts_rows == len(published_schedule(RUN_DATE)) > 2000
+
+
 def test_dbt_unit_tests_pass(two_runs, tmp_path):
     """dbt's `unit_tests:` (skipped by the daily build) against the built relations."""
     dbt = Path(sys.executable).with_name("dbt")
@@ -165,7 +195,6 @@ def test_the_iteration_materialization_equals_the_unrolled_sql_of_the_unit_tests
     """The materialization runs the per-date steps one statement at a time; the model's
     SQL (what dbt compile shows and the dbt unit tests execute) chains the same steps as
     CTEs. Built at a small H both must give the same rows, the carried state included."""
-    from psycopg2 import sql
 
     from orchestration.warehouse import connect, ensure_warehouse
 
